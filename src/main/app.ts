@@ -1,0 +1,67 @@
+import { systemClock, type Clock } from './clock'
+import { checkIntegrity, CorruptDatabaseError, migrate, openDb, type Db } from './db/connection'
+import { seedDemo } from './demo/seedDemo'
+import type { KeyStore } from './security/keyStore'
+import { SecretBox } from './security/secretBox'
+import { AuditLog } from './services/audit'
+import { AuthService } from './services/auth'
+import { CustomerService } from './services/customers'
+import { SessionTable } from './services/sessions'
+import { SettingsService } from './services/settings'
+
+export interface AppOptions {
+  dbFile: string
+  keyStore: KeyStore
+  clock?: Clock
+  /** Where central lives; used by the sync issue. */
+  centralUrl?: string
+  /** Create the demo bank when the database is empty. */
+  demo?: boolean
+  /** Fix the idle lock (browser mode and tests); otherwise the admin's setting applies. */
+  idleLockSeconds?: number
+}
+
+export interface Services {
+  db: Db
+  clock: Clock
+  sessions: SessionTable
+  audit: AuditLog
+  settings: SettingsService
+  auth: AuthService
+  customers: CustomerService
+}
+
+/** A ready app, or one whose database failed its check: it then only answers with that error. */
+export type TokenDeskApp =
+  | { state: 'ready'; services: Services; close(): Promise<void> }
+  | { state: 'corrupt'; message: string; close(): Promise<void> }
+
+/** The composition root: builds every service. Nothing below this line imports 'electron'. */
+export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
+  try {
+    await checkIntegrity(options.dbFile)
+  } catch (e) {
+    if (e instanceof CorruptDatabaseError) {
+      return { state: 'corrupt', message: e.message, close: async () => {} }
+    }
+    throw e
+  }
+  const clock = options.clock ?? systemClock
+  const db = openDb(options.dbFile)
+  await migrate(db)
+  const secretBox = new SecretBox(options.keyStore.dataKey())
+  const audit = new AuditLog(clock)
+  const sessions = new SessionTable()
+  const settings = new SettingsService(db, audit, options.idleLockSeconds)
+  const services: Services = {
+    db,
+    clock,
+    sessions,
+    audit,
+    settings,
+    auth: new AuthService(db, clock, audit, sessions, settings, secretBox),
+    customers: new CustomerService(db),
+  }
+  if (options.demo) await seedDemo(db, { clock, audit, secretBox })
+  return { state: 'ready', services, close: () => db.destroy() }
+}

@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import type { Invoke } from '../ipc/handlers'
+import { CONTENT_SECURITY_POLICY } from '../security/csp'
+
+export const TOKEN_HEADER = 'x-token-desk-token'
+export const CLIENT_HEADER = 'x-token-desk-client'
+
+export interface BridgeOptions {
+  invoke: Invoke
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  token: string
+  port: number
+  host?: string
+}
+
+export interface Bridge {
+  url: string
+  server: FastifyInstance
+  close(): Promise<void>
+}
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Browser mode: the same handler table over HTTP on the loopback address. Every API call must carry the
+ * per-launch token; the page gets it once, from the URL the launcher prints.
+ */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const host = options.host ?? '127.0.0.1'
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    throw new Error('the bridge listens on the loopback address only')
+  }
+  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+
+  server.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    reply.header('X-Content-Type-Options', 'nosniff')
+    reply.header('Referrer-Policy', 'no-referrer')
+    reply.header('Cache-Control', 'no-store')
+    return payload
+  })
+
+  await server.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })
+
+  server.post('/api/invoke', async (req, reply) => {
+    if (!sameSecret(req.headers[TOKEN_HEADER], options.token)) {
+      return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'missing or wrong bridge token' } })
+    }
+    const client = req.headers[CLIENT_HEADER]
+    if (typeof client !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(client)) {
+      return reply.code(400).send({ error: { code: 'VALIDATION', message: `missing ${CLIENT_HEADER} header` } })
+    }
+    const body = req.body as { channel?: unknown; input?: unknown } | null
+    if (!body || typeof body !== 'object') {
+      return reply.code(400).send({ error: { code: 'VALIDATION', message: 'body must be {channel, input}' } })
+    }
+    return options.invoke(`browser:${client}`, body.channel, body.input)
+  })
+
+  const address = await server.listen({ host, port: options.port })
+  const port = new URL(address).port
+  return {
+    url: `http://${host === '::1' ? '[::1]' : host}:${port}/?token=${options.token}`,
+    server,
+    close: () => server.close(),
+  }
+}

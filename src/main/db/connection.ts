@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs'
+import knex, { type Knex } from 'knex'
+import sqlite3 from 'sqlite3'
+import { migrationSource } from './migrations'
+
+export type Db = Knex
+
+export class CorruptDatabaseError extends Error {
+  constructor(
+    readonly dbFile: string,
+    readonly detail: string,
+  ) {
+    super(`The database file ${dbFile} failed its integrity check: ${detail}`)
+    this.name = 'CorruptDatabaseError'
+  }
+}
+
+/**
+ * Runs PRAGMA integrity_check on an existing file, read-only, before anything writes to it: a damaged
+ * file must be reported, never "repaired" by a migration or overwritten with fresh demo data.
+ */
+export async function checkIntegrity(dbFile: string): Promise<void> {
+  if (!existsSync(dbFile)) return
+  const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (e) => (e ? reject(e) : resolve(db)))
+  }).catch((e: Error) => {
+    throw new CorruptDatabaseError(dbFile, e.message)
+  })
+  try {
+    const rows = await new Promise<{ integrity_check: string }[]>((resolve, reject) =>
+      raw.all('PRAGMA integrity_check', (e, r) => (e ? reject(e) : resolve(r as { integrity_check: string }[]))),
+    ).catch((e: Error) => {
+      throw new CorruptDatabaseError(dbFile, e.message)
+    })
+    const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
+    if (problems.length) throw new CorruptDatabaseError(dbFile, problems.slice(0, 3).join('; '))
+  } finally {
+    await new Promise<void>((resolve) => raw.close(() => resolve()))
+  }
+}
+
+/** Opens the local database: WAL, foreign keys on, synchronous=FULL (a committed operation survives power loss). */
+export function openDb(dbFile: string): Db {
+  return knex({
+    client: 'sqlite3',
+    connection: { filename: dbFile },
+    useNullAsDefault: true,
+    // SQLite has one writer; a single connection makes every transaction strictly serial.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: sqlite3.Database, done: (err: Error | null, conn: sqlite3.Database) => void) => {
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+          (e) => done(e, conn),
+        )
+      },
+    },
+  })
+}
+
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource })
+}

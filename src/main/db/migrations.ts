@@ -1,0 +1,17 @@
+import type { Knex } from 'knex'
+import * as m001 from './migrations/001_foundation'
+
+/** A static list: bundlers cannot read a migrations folder at run time. Append only; never edit a shipped one. */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '001_foundation': m001,
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = MIGRATIONS[name]
+    if (!migration) throw new Error(`unknown migration ${name}`)
+    return migration
+  },
+}

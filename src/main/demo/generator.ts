@@ -1,0 +1,143 @@
+import type { AccountSubject, OtpStatus, Role, TokenKind, TokenState } from '../../shared/domain'
+import { FAMILY_NAMES, GIVEN_NAMES } from './names'
+
+/**
+ * A deterministic demo bank: the same seed gives the same branch, staff, customers and stock, so demo
+ * screens, tests and benchmarks all see the same data. Pure: writes nothing (see seedDemo.ts).
+ */
+export interface DemoBank {
+  branch: { code: string; name: string }
+  staff: { staffId: string; name: string; role: Role; password: string }[]
+  customers: DemoCustomer[]
+  stock: DemoStockToken[]
+}
+
+export interface DemoCustomer {
+  cif: string
+  nameKanji: string
+  nameKana: string
+  birthDate: string
+  phone: string
+  homeBranch: string
+  otpStatus: OtpStatus
+  statusChangedAt: string
+  accounts: { branchCode: string; subject: AccountSubject; number: string }[]
+  tokens: { kind: TokenKind; serial: string | null; state: TokenState; issuedAt: string; activatedAt: string | null; revokedAt: string | null }[]
+}
+
+export interface DemoStockToken {
+  serial: string
+  algorithm: 'hotp' | 'totp'
+  digits: 6 | 8
+  period: number | null
+  seed: Buffer
+  receivedOn: string
+}
+
+export const DEMO_BRANCH = { code: '001', name: '本店営業部' }
+
+/** Demo logins; README.md lists them. Never used outside demo databases. */
+export const DEMO_STAFF: DemoBank['staff'] = [
+  { staffId: 'T001', name: '山田 花子', role: 'teller', password: 'demo-T001' },
+  { staffId: 'T002', name: '佐藤 健', role: 'teller', password: 'demo-T002' },
+  { staffId: 'S001', name: '鈴木 一郎', role: 'supervisor', password: 'demo-S001' },
+  { staffId: 'A001', name: '高橋 美咲', role: 'admin', password: 'demo-A001' },
+]
+
+/** mulberry32: a small seeded PRNG; enough for demo data, never for secrets in production. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Share of each status among demo customers: most never applied or use their token. */
+const STATUS_WEIGHTS: [OtpStatus, number][] = [
+  ['not_applied', 38],
+  ['declined', 10],
+  ['token_issued', 8],
+  ['in_use', 32],
+  ['suspended', 2],
+  ['revocation_pending', 4],
+  ['revoked', 6],
+]
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0')
+
+export function generateDemoBank(options: { seed?: number; customers?: number; stock?: number } = {}): DemoBank {
+  const rand = prng(options.seed ?? 20261125)
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!
+  const weighted = (): OtpStatus => {
+    let r = rand() * STATUS_WEIGHTS.reduce((sum, [, w]) => sum + w, 0)
+    for (const [status, w] of STATUS_WEIGHTS) if ((r -= w) < 0) return status
+    return 'not_applied'
+  }
+  const dayIn = (fromYear: number, toYear: number) =>
+    `${int(fromYear, toYear)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)}`
+  const timeOn = (day: string) => `${day}T${pad(int(0, 8), 2)}:${pad(int(0, 59), 2)}:00.000Z`
+  let serialSeq = 10_000_000
+  const nextSerial = () => `KT${++serialSeq}`
+
+  const customers: DemoCustomer[] = []
+  const count = options.customers ?? 2000
+  for (let i = 0; i < count; i++) {
+    const [familyKanji, familyKana] = pick(FAMILY_NAMES)
+    const [givenKanji, givenKana] = pick(GIVEN_NAMES)
+    const otpStatus = weighted()
+    const statusChangedAt = timeOn(dayIn(2023, 2025))
+    const accounts: DemoCustomer['accounts'] = [
+      { branchCode: DEMO_BRANCH.code, subject: 'futsu', number: pad(1_000_000 + i * 3, 7) },
+    ]
+    if (rand() < 0.3) accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'chochiku', number: pad(1_000_001 + i * 3, 7) })
+    if (rand() < 0.05) accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'toza', number: pad(1_000_002 + i * 3, 7) })
+
+    const tokens: DemoCustomer['tokens'] = []
+    const kind: TokenKind = rand() < 0.75 ? 'soft' : 'hard'
+    const serial = kind === 'hard' ? nextSerial() : null
+    const issuedAt = statusChangedAt
+    if (otpStatus === 'token_issued') tokens.push({ kind, serial, state: 'issued', issuedAt, activatedAt: null, revokedAt: null })
+    if (['in_use', 'suspended', 'revocation_pending'].includes(otpStatus)) {
+      tokens.push({ kind, serial, state: 'active', issuedAt, activatedAt: issuedAt, revokedAt: null })
+    }
+    if (otpStatus === 'revoked') {
+      tokens.push({ kind, serial, state: 'revoked', issuedAt, activatedAt: issuedAt, revokedAt: statusChangedAt })
+    }
+
+    const mobile = rand() < 0.7
+    customers.push({
+      cif: pad(1_000_001 + i, 7),
+      nameKanji: `${familyKanji} ${givenKanji}`,
+      nameKana: `${familyKana} ${givenKana}`,
+      birthDate: dayIn(1940, 2006),
+      phone: mobile
+        ? `${pick(['070', '080', '090'])}-${pad(int(0, 9999), 4)}-${pad(int(0, 9999), 4)}`
+        : `023-${pad(int(600, 699), 3)}-${pad(int(0, 9999), 4)}`,
+      homeBranch: DEMO_BRANCH.code,
+      otpStatus,
+      statusChangedAt,
+      accounts,
+      tokens,
+    })
+  }
+
+  const stock: DemoStockToken[] = []
+  for (let i = 0; i < (options.stock ?? 50); i++) {
+    const totp = i % 2 === 0
+    stock.push({
+      serial: nextSerial(),
+      algorithm: totp ? 'totp' : 'hotp',
+      digits: totp ? 8 : 6,
+      period: totp ? 30 : null,
+      seed: Buffer.from(Array.from({ length: 20 }, () => int(0, 255))),
+      receivedOn: `2026-11-${pad(int(1, 20), 2)}`,
+    })
+  }
+
+  return { branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
+}

@@ -1,0 +1,96 @@
+import {
+  channels,
+  isChannelName,
+  issuesToFields,
+  type Access,
+  type ChannelName,
+  type ChannelOutput,
+  type Channels,
+} from '../../shared/contract'
+import type { z } from 'zod'
+import { DomainError, err, ok, type Result } from '../../shared/result'
+import type { Role } from '../../shared/domain'
+import type { Services, TokenDeskApp } from '../app'
+import type { Session } from '../services/sessions'
+
+interface Call<C extends ChannelName> {
+  clientKey: string
+  session: Session | undefined
+  input: z.output<Channels[C]['input']>
+}
+
+type Implementation = {
+  [C in ChannelName]: (s: Services, call: Call<C>) => Promise<ChannelOutput<C>>
+}
+
+/** What each channel does; the checks around it are the same for all (see `createHandlers`). */
+const implementation: Implementation = {
+  'app.status': async (s) => {
+    const branch = await s.db('branches').first()
+    return { state: 'ready', branchCode: branch?.code ?? null, branchName: branch?.name ?? null }
+  },
+  'auth.session': async (s, { session }) => (session ? s.auth.describe(session) : null),
+  'auth.login': (s, { clientKey, input }) => s.auth.login(clientKey, input.staffId, input.password),
+  'auth.logout': async (s, { clientKey, session }) => {
+    await s.auth.logout(clientKey, session!)
+    return {}
+  },
+  'auth.lock': (s, { session }) => s.auth.lock(session!),
+  'auth.unlock': (s, { clientKey, session, input }) => s.auth.unlock(clientKey, session!, input.password),
+  'auth.heartbeat': async () => ({}),
+  'auth.changePassword': async (s, { session, input }) => {
+    await s.auth.changePassword(session!, input.currentPassword, input.newPassword)
+    return {}
+  },
+  'auth.totpEnrolStart': (s, { session }) => s.auth.startTotpEnrolment(session!),
+  'auth.totpEnrolConfirm': (s, { session, input }) => s.auth.confirmTotpEnrolment(session!, input.code),
+  'customers.getByCif': (s, { input }) => s.customers.getByCif(input.cif),
+  'settings.get': (s) => s.settings.get(),
+  'settings.update': (s, { session, input }) => s.settings.update(session!, input),
+}
+
+export type Invoke = (clientKey: string, channel: unknown, input: unknown) => Promise<Result<unknown>>
+
+/** Logs a failure without its input: inputs hold passwords and codes. */
+export type FailureLogger = (channel: string, error: unknown) => void
+
+function allows(access: Access, role: Role): boolean {
+  return access === 'any' || (access !== 'public' && access.includes(role))
+}
+
+/**
+ * The one handler table, bound to ipcMain in Electron and to the HTTP bridge in browser mode. Every call:
+ * known channel → database usable → session and role → idle lock → input schema → service → output schema.
+ */
+export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = () => {}): Invoke {
+  return async (clientKey, channel, rawInput) => {
+    if (!isChannelName(channel)) return err('UNKNOWN_CHANNEL', `unknown channel ${String(channel).slice(0, 60)}`)
+    const spec = channels[channel]
+    if (app.state === 'corrupt') {
+      if (channel === 'app.status') return ok({ state: 'corrupt', message: app.message, branchCode: null, branchName: null })
+      return err('DB_CORRUPT', app.message)
+    }
+    const s = app.services
+    try {
+      const session = s.sessions.get(clientKey)
+      if (session) await s.auth.lockIfIdle(session)
+      if (spec.access !== 'public') {
+        if (!session) return err('UNAUTHENTICATED', 'please log in')
+        if (!allows(spec.access, session.role)) return err('FORBIDDEN', `the ${session.role} role may not call ${channel}`)
+        if (!spec.whenLocked) {
+          if (session.locked) return err('SESSION_LOCKED', 'the screen is locked')
+          s.auth.markActive(session)
+        }
+      }
+      const parsed = spec.input.safeParse(rawInput ?? {})
+      if (!parsed.success) return err('VALIDATION', 'the input is not valid', issuesToFields(parsed.error))
+      const run = implementation[channel] as (s: Services, call: Call<ChannelName>) => Promise<unknown>
+      const value = await run(s, { clientKey, session, input: parsed.data })
+      return ok(spec.output.parse(value))
+    } catch (e) {
+      if (e instanceof DomainError) return e.toResult()
+      logFailure(channel, e)
+      return err('INTERNAL', 'an unexpected error occurred; the operation was not completed')
+    }
+  }
+}

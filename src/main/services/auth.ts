@@ -1,0 +1,234 @@
+import type { Knex } from 'knex'
+import { authenticator } from 'otplib'
+import QRCode from 'qrcode'
+import type { SessionInfo } from '../../shared/contract'
+import type { Role } from '../../shared/domain'
+import { DomainError } from '../../shared/result'
+import type { Clock } from '../clock'
+import { AFTER_GOOD_PASSWORD, afterWrongPassword, isLockedOut } from '../domain/lockout'
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../security/passwords'
+import type { SecretBox } from '../security/secretBox'
+import type { AuditLog } from './audit'
+import type { Session, SessionTable } from './sessions'
+import type { SettingsService } from './settings'
+
+interface StaffRow {
+  staff_id: string
+  branch_code: string
+  name: string
+  role: Role
+  password_hash: string
+  failed_logins: number
+  locked_until: string | null
+  totp_secret_sealed: string | null
+  totp_enrolled_at: string | null
+}
+
+const TOTP_ISSUER = 'Token Desk'
+
+/** Staff login, lockout, idle screen lock, password change and supervisors' TOTP enrolment. */
+export class AuthService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly sessions: SessionTable,
+    private readonly settings: SettingsService,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async login(clientKey: string, staffId: string, password: string): Promise<SessionInfo> {
+    const staff = await this.db<StaffRow>('staff').where({ staff_id: staffId }).first()
+    if (!staff) {
+      await verifyPassword(password, await decoyPasswordHash())
+      throw new DomainError('INVALID_CREDENTIALS', 'staff ID or password is wrong')
+    }
+    await this.checkPassword(staff, password, 'auth.login_failed')
+    await this.db.transaction(async (trx) => {
+      await this.saveCounter(trx, staff.staff_id, AFTER_GOOD_PASSWORD)
+      await this.audit.append(trx, { actor: staffId, action: 'auth.login', entity: 'staff', entityKey: staffId })
+    })
+    const session: Session = {
+      staffId: staff.staff_id,
+      name: staff.name,
+      role: staff.role,
+      branchCode: staff.branch_code,
+      lastActivityMs: this.clock.now().getTime(),
+      locked: false,
+    }
+    this.sessions.set(clientKey, session)
+    return this.describe(session)
+  }
+
+  async logout(clientKey: string, session: Session): Promise<void> {
+    this.sessions.delete(clientKey)
+    await this.db.transaction((trx) =>
+      this.audit.append(trx, { actor: session.staffId, action: 'auth.logout', entity: 'staff', entityKey: session.staffId }),
+    )
+  }
+
+  /**
+   * The service's own idle lock: a session unused for the configured time is locked whatever the
+   * renderer does, so a window left open cannot be used without the password.
+   */
+  async lockIfIdle(session: Session): Promise<void> {
+    const idleMs = (await this.settings.idleLockSeconds()) * 1000
+    if (this.clock.now().getTime() - session.lastActivityMs >= idleMs) session.locked = true
+  }
+
+  markActive(session: Session): void {
+    session.lastActivityMs = this.clock.now().getTime()
+  }
+
+  lock(session: Session): Promise<SessionInfo> {
+    session.locked = true
+    return this.describe(session)
+  }
+
+  /** Only the same staff member can unlock; wrong passwords count toward the lockout. */
+  async unlock(clientKey: string, session: Session, password: string): Promise<SessionInfo> {
+    const staff = await this.loadStaff(session.staffId)
+    try {
+      await this.checkPassword(staff, password, 'auth.unlock_failed')
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'ACCOUNT_LOCKED') this.sessions.delete(clientKey)
+      throw e
+    }
+    await this.saveCounter(this.db, staff.staff_id, AFTER_GOOD_PASSWORD)
+    session.locked = false
+    session.lastActivityMs = this.clock.now().getTime()
+    return this.describe(session)
+  }
+
+  async changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
+    const staff = await this.loadStaff(session.staffId)
+    await this.checkPassword(staff, currentPassword, 'auth.password_change_failed')
+    if (currentPassword === newPassword) {
+      throw new DomainError('VALIDATION', 'the new password must differ from the current one', {
+        newPassword: 'must differ from the current password',
+      })
+    }
+    const hash = await hashPassword(newPassword)
+    await this.db.transaction(async (trx) => {
+      await trx('staff')
+        .where({ staff_id: staff.staff_id })
+        .update({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
+      await this.audit.append(trx, {
+        actor: staff.staff_id,
+        action: 'staff.password_change',
+        entity: 'staff',
+        entityKey: staff.staff_id,
+      })
+    })
+  }
+
+  /** Shows a new secret (QR code and base32); it is stored only once a code from it is confirmed. */
+  async startTotpEnrolment(session: Session): Promise<{ secret: string; otpauthUrl: string; qrDataUrl: string }> {
+    const secret = authenticator.generateSecret(20)
+    session.pendingTotpSecret = secret
+    const otpauthUrl = authenticator.keyuri(session.staffId, TOTP_ISSUER, secret)
+    const qrDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 })
+    return { secret, otpauthUrl, qrDataUrl }
+  }
+
+  async confirmTotpEnrolment(session: Session, code: string): Promise<SessionInfo> {
+    const secret = session.pendingTotpSecret
+    if (!secret) throw new DomainError('CONFLICT', 'start the enrolment first')
+    if (!this.totpMatches(secret, code)) throw new DomainError('INVALID_OTP', 'the code does not match')
+    const now = this.clock.now().toISOString()
+    await this.db.transaction(async (trx) => {
+      const before = await trx<StaffRow>('staff').where({ staff_id: session.staffId }).first()
+      await trx('staff')
+        .where({ staff_id: session.staffId })
+        .update({
+          totp_secret_sealed: this.secretBox.seal(Buffer.from(secret, 'utf8'), `totp:${session.staffId}`),
+          totp_enrolled_at: now,
+          updated_at: now,
+        })
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'staff.totp_enrol',
+        entity: 'staff',
+        entityKey: session.staffId,
+        before: { totpEnrolledAt: before?.totp_enrolled_at ?? null },
+        after: { totpEnrolledAt: now },
+      })
+    })
+    delete session.pendingTotpSecret
+    return this.describe(session)
+  }
+
+  async describe(session: Session): Promise<SessionInfo> {
+    const staff = await this.loadStaff(session.staffId)
+    const branch = await this.db('branches').where({ code: session.branchCode }).first()
+    return {
+      staffId: session.staffId,
+      name: session.name,
+      role: session.role,
+      branchCode: session.branchCode,
+      branchName: branch?.name ?? '',
+      idleLockSeconds: await this.settings.idleLockSeconds(),
+      totpEnrolled: staff.totp_enrolled_at !== null,
+      locked: session.locked,
+    }
+  }
+
+  private totpMatches(secret: string, code: string): boolean {
+    // ±1 time step, counted on the service's clock (not the PC's system time).
+    const checker = authenticator.clone({ window: 1, epoch: this.clock.now().getTime() })
+    return checker.check(code, secret)
+  }
+
+  private async loadStaff(staffId: string): Promise<StaffRow> {
+    const staff = await this.db<StaffRow>('staff').where({ staff_id: staffId }).first()
+    if (!staff) throw new DomainError('UNAUTHENTICATED', 'the staff account no longer exists')
+    return staff
+  }
+
+  /**
+   * Refuses a locked account, and counts a wrong password (committed even though the call fails:
+   * the count is what the lockout rule is made of).
+   */
+  private async checkPassword(staff: StaffRow, password: string, failedAction: string): Promise<void> {
+    const now = this.clock.now()
+    const counter = { failedLogins: staff.failed_logins, lockedUntil: staff.locked_until }
+    if (isLockedOut(counter, now)) {
+      await verifyPassword(password, staff.password_hash)
+      throw lockedError(counter.lockedUntil!)
+    }
+    if (await verifyPassword(password, staff.password_hash)) return
+    const next = afterWrongPassword(counter, now)
+    await this.db.transaction(async (trx) => {
+      await this.saveCounter(trx, staff.staff_id, next)
+      await this.audit.append(trx, {
+        actor: staff.staff_id,
+        action: next.justLocked ? 'auth.account_locked' : failedAction,
+        entity: 'staff',
+        entityKey: staff.staff_id,
+        before: counter,
+        after: { failedLogins: next.failedLogins, lockedUntil: next.lockedUntil },
+      })
+    })
+    if (next.justLocked) {
+      this.sessions.deleteStaff(staff.staff_id)
+      throw lockedError(next.lockedUntil!)
+    }
+    throw new DomainError('INVALID_CREDENTIALS', 'staff ID or password is wrong')
+  }
+
+  private async saveCounter(
+    db: Knex | Knex.Transaction,
+    staffId: string,
+    counter: { failedLogins: number; lockedUntil: string | null },
+  ): Promise<void> {
+    await db('staff').where({ staff_id: staffId }).update({
+      failed_logins: counter.failedLogins,
+      locked_until: counter.lockedUntil,
+      updated_at: this.clock.now().toISOString(),
+    })
+  }
+}
+
+function lockedError(until: string): DomainError {
+  return new DomainError('ACCOUNT_LOCKED', `the account is locked until ${until}`)
+}

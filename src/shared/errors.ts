@@ -1,0 +1,17 @@
+/** Error codes crossing the IPC boundary. The renderer's i18n has a message for each. */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNKNOWN_CHANNEL',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'SESSION_LOCKED',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  'INVALID_OTP',
+  'NOT_FOUND',
+  'CONFLICT',
+  'DB_CORRUPT',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
