@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'DB_CORRUPT',
   'INTERNAL',
+  /** Client side only: the main process or bridge could not be reached. */
+  'UNREACHABLE',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

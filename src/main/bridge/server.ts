@@ -38,7 +38,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     throw new Error('the bridge listens on the loopback address only')
   }
-  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+  // forceCloseConnections: a tab left open must not keep the process alive on shutdown.
+  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
 
   server.addHook('onSend', async (_req, reply, payload) => {
     reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)

@@ -1,0 +1,39 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import type { Role } from '../../../shared/domain'
+import { useSessionStore } from '../stores/session'
+import LoginView from '../views/LoginView.vue'
+import HomeView from '../views/HomeView.vue'
+import LookupView from '../views/LookupView.vue'
+import CustomerView from '../views/CustomerView.vue'
+import AccountView from '../views/AccountView.vue'
+import SettingsView from '../views/SettingsView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    roles?: Role[]
+  }
+}
+
+const COUNTER: Role[] = ['teller', 'supervisor']
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/customers', name: 'lookup', component: LookupView, meta: { roles: COUNTER } },
+  { path: '/customers/:cif', name: 'customer', component: CustomerView, props: true, meta: { roles: COUNTER } },
+  { path: '/account', name: 'account', component: AccountView },
+  { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+// The screens follow the session; the services check it again on every call.
+router.beforeEach((to) => {
+  const store = useSessionStore()
+  if (!store.session) return to.meta.public ? true : { name: 'login' }
+  if (to.name === 'login') return { name: 'home' }
+  if (to.meta.roles && !to.meta.roles.includes(store.session.role)) return { name: 'home' }
+  return true
+})

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { test as base, expect, type Page } from '@playwright/test'
+
+export interface Desk {
+  url: string
+  dbFile: string
+}
+
+/** Starts browser mode (the built bridge) on a fresh demo database, like `npm run dev:browser -- --demo`. */
+export async function startDesk(options: { idleLockSeconds?: number } = {}): Promise<Desk & { stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-e2e-'))
+  const dbFile = join(dir, 'desk.sqlite')
+  const args = [resolve('out/main/bridge-cli.js'), '--db', dbFile, '--demo', '--port', '0']
+  if (options.idleLockSeconds) args.push('--idle-lock-seconds', String(options.idleLockSeconds))
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /Open: (\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolveUrl(match[1]!)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${output}`)))
+  })
+  return {
+    url,
+    dbFile,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(killer)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const test = base.extend<{ desk: Desk; idleLockSeconds: number | undefined }>({
+  idleLockSeconds: [undefined, { option: true }],
+  desk: async ({ idleLockSeconds }, use) => {
+    const desk = await startDesk({ idleLockSeconds })
+    await use(desk)
+    await desk.stop()
+  },
+})
+
+export { expect }
+
+export async function logIn(page: Page, desk: Desk, staffId: string, password: string): Promise<void> {
+  await page.goto(desk.url)
+  await page.getByTestId('login-staff-id').fill(staffId)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-password').press('Enter')
+}
