@@ -21,7 +21,10 @@ class SafeStorageKeyStore implements KeyStore {
       this.key = Buffer.from(safeStorage.decryptString(readFileSync(this.file)), 'base64')
     } else {
       this.key = randomBytes(32)
-      writeFileSync(this.file, safeStorage.encryptString(this.key.toString('base64')), { mode: 0o600, flag: 'wx' })
+      writeFileSync(this.file, safeStorage.encryptString(this.key.toString('base64')), {
+        mode: 0o600,
+        flag: 'wx',
+      })
     }
     return this.key
   }
@@ -34,7 +37,9 @@ async function start(): Promise<void> {
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
   })
-  const invoke = createHandlers(tokenDesk, (channel, e) => console.error(`[token-desk] ${channel} failed:`, e))
+  const invoke = createHandlers(tokenDesk, (channel, e) =>
+    console.error(`[token-desk] ${channel} failed:`, e),
+  )
 
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href
@@ -46,7 +51,9 @@ async function start(): Promise<void> {
   for (const name of Object.keys(channels)) {
     ipcMain.handle(IPC_PREFIX + name, (event, input) => {
       const frame = event.senderFrame
-      if (!isTrustedSender(frame && { url: frame.url, isMainFrame: frame === event.sender.mainFrame }, appUrl)) {
+      if (
+        !isTrustedSender(frame && { url: frame.url, isMainFrame: frame === event.sender.mainFrame }, appUrl)
+      ) {
         return err('FORBIDDEN', 'IPC from an untrusted frame')
       }
       return invoke(`window:${event.sender.id}`, name, input)

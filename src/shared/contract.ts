@@ -88,7 +88,12 @@ export const channels = {
     access: 'public',
     whenLocked: true,
   }),
-  'auth.session': channel({ input: noInput, output: sessionInfo.nullable(), access: 'public', whenLocked: true }),
+  'auth.session': channel({
+    input: noInput,
+    output: sessionInfo.nullable(),
+    access: 'public',
+    whenLocked: true,
+  }),
   'auth.login': channel({
     input: z.object({ staffId, password }).strict(),
     output: sessionInfo,

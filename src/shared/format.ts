@@ -23,7 +23,9 @@ const westernTime = new Intl.DateTimeFormat('ja-JP', {
 
 /** A calendar date (YYYY-MM-DD) or an instant, as Japan sees it. */
 function toDate(value: string | Date): Date {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00+09:00`) : new Date(value)
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? new Date(`${value}T00:00:00+09:00`)
+    : new Date(value)
 }
 
 /** 令和8年11月25日 */

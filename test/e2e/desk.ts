@@ -10,7 +10,9 @@ export interface Desk {
 }
 
 /** Starts browser mode (the built bridge) on a fresh demo database, like `npm run dev:browser -- --demo`. */
-export async function startDesk(options: { idleLockSeconds?: number } = {}): Promise<Desk & { stop(): Promise<void> }> {
+export async function startDesk(
+  options: { idleLockSeconds?: number } = {},
+): Promise<Desk & { stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-e2e-'))
   const dbFile = join(dir, 'desk.sqlite')
   const args = [resolve('out/main/bridge-cli.js'), '--db', dbFile, '--demo', '--port', '0']

@@ -2,7 +2,10 @@ import { expect, logIn, test } from './desk'
 
 test.use({ idleLockSeconds: 3 })
 
-test('the screen locks after the configured idle time and unlocks with the same password', async ({ page, desk }) => {
+test('the screen locks after the configured idle time and unlocks with the same password', async ({
+  page,
+  desk,
+}) => {
   await logIn(page, desk, 'T001', 'demo-T001')
   await expect(page.getByTestId('current-staff')).toBeVisible()
   await expect(page.getByTestId('lock-screen')).toBeVisible({ timeout: 8_000 })

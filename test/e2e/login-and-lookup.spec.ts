@@ -6,7 +6,10 @@ test('a wrong password shows a Japanese error and no session starts', async ({ p
   await expect(page.getByTestId('current-staff')).toHaveCount(0)
 })
 
-test('five wrong passwords lock the account, and then even the right one is refused', async ({ page, desk }) => {
+test('five wrong passwords lock the account, and then even the right one is refused', async ({
+  page,
+  desk,
+}) => {
   await page.goto(desk.url)
   const staff = page.getByTestId('login-staff-id')
   const password = page.getByTestId('login-password')

@@ -28,16 +28,28 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port)
   const idle = values['idle-lock-seconds'] === undefined ? undefined : Number(values['idle-lock-seconds'])
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535\n${USAGE}`)
-  if (idle !== undefined && !(Number.isInteger(idle) && idle > 0)) throw new Error(`--idle-lock-seconds must be a positive whole number`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0 to 65535\n${USAGE}`)
+  if (idle !== undefined && !(Number.isInteger(idle) && idle > 0))
+    throw new Error(`--idle-lock-seconds must be a positive whole number`)
 
   const dbFile = resolve(values.db)
   mkdirSync(dirname(dbFile), { recursive: true })
   const keyFile = resolve(values['key-file'] ?? join(dirname(dbFile), 'token-desk.key'))
-  const app = await createApp({ dbFile, keyStore: new FileKeyStore(keyFile), demo: values.demo, idleLockSeconds: idle })
+  const app = await createApp({
+    dbFile,
+    keyStore: new FileKeyStore(keyFile),
+    demo: values.demo,
+    idleLockSeconds: idle,
+  })
   const invoke = createHandlers(app, (channel, e) => console.error(`[token-desk] ${channel} failed:`, e))
   const rendererDir = resolve(values['renderer-dir'] ?? join(__dirname, '../renderer'))
-  const bridge = await startBridge({ invoke, rendererDir, port, token: randomBytes(24).toString('base64url') })
+  const bridge = await startBridge({
+    invoke,
+    rendererDir,
+    port,
+    token: randomBytes(24).toString('base64url'),
+  })
 
   if (app.state === 'corrupt') console.error(`[token-desk] ${app.message}`)
   console.log(`Token Desk (browser mode) on ${dbFile}`)

@@ -53,11 +53,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   server.post('/api/invoke', async (req, reply) => {
     if (!sameSecret(req.headers[TOKEN_HEADER], options.token)) {
-      return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'missing or wrong bridge token' } })
+      return reply
+        .code(401)
+        .send({ error: { code: 'UNAUTHENTICATED', message: 'missing or wrong bridge token' } })
     }
     const client = req.headers[CLIENT_HEADER]
     if (typeof client !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(client)) {
-      return reply.code(400).send({ error: { code: 'VALIDATION', message: `missing ${CLIENT_HEADER} header` } })
+      return reply
+        .code(400)
+        .send({ error: { code: 'VALIDATION', message: `missing ${CLIENT_HEADER} header` } })
     }
     const body = req.body as { channel?: unknown; input?: unknown } | null
     if (!body || typeof body !== 'object') {

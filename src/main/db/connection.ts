@@ -28,7 +28,9 @@ export async function checkIntegrity(dbFile: string): Promise<void> {
   })
   try {
     const rows = await new Promise<{ integrity_check: string }[]>((resolve, reject) =>
-      raw.all('PRAGMA integrity_check', (e, r) => (e ? reject(e) : resolve(r as { integrity_check: string }[]))),
+      raw.all('PRAGMA integrity_check', (e, r) =>
+        e ? reject(e) : resolve(r as { integrity_check: string }[]),
+      ),
     ).catch((e: Error) => {
       throw new CorruptDatabaseError(dbFile, e.message)
     })

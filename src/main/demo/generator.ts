@@ -22,7 +22,14 @@ export interface DemoCustomer {
   otpStatus: OtpStatus
   statusChangedAt: string
   accounts: { branchCode: string; subject: AccountSubject; number: string }[]
-  tokens: { kind: TokenKind; serial: string | null; state: TokenState; issuedAt: string; activatedAt: string | null; revokedAt: string | null }[]
+  tokens: {
+    kind: TokenKind
+    serial: string | null
+    state: TokenState
+    issuedAt: string
+    activatedAt: string | null
+    revokedAt: string | null
+  }[]
 }
 
 export interface DemoStockToken {
@@ -69,7 +76,9 @@ const STATUS_WEIGHTS: [OtpStatus, number][] = [
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
-export function generateDemoBank(options: { seed?: number; customers?: number; stock?: number } = {}): DemoBank {
+export function generateDemoBank(
+  options: { seed?: number; customers?: number; stock?: number } = {},
+): DemoBank {
   const rand = prng(options.seed ?? 20261125)
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!
@@ -94,19 +103,29 @@ export function generateDemoBank(options: { seed?: number; customers?: number; s
     const accounts: DemoCustomer['accounts'] = [
       { branchCode: DEMO_BRANCH.code, subject: 'futsu', number: pad(1_000_000 + i * 3, 7) },
     ]
-    if (rand() < 0.3) accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'chochiku', number: pad(1_000_001 + i * 3, 7) })
-    if (rand() < 0.05) accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'toza', number: pad(1_000_002 + i * 3, 7) })
+    if (rand() < 0.3)
+      accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'chochiku', number: pad(1_000_001 + i * 3, 7) })
+    if (rand() < 0.05)
+      accounts.push({ branchCode: DEMO_BRANCH.code, subject: 'toza', number: pad(1_000_002 + i * 3, 7) })
 
     const tokens: DemoCustomer['tokens'] = []
     const kind: TokenKind = rand() < 0.75 ? 'soft' : 'hard'
     const serial = kind === 'hard' ? nextSerial() : null
     const issuedAt = statusChangedAt
-    if (otpStatus === 'token_issued') tokens.push({ kind, serial, state: 'issued', issuedAt, activatedAt: null, revokedAt: null })
+    if (otpStatus === 'token_issued')
+      tokens.push({ kind, serial, state: 'issued', issuedAt, activatedAt: null, revokedAt: null })
     if (['in_use', 'suspended', 'revocation_pending'].includes(otpStatus)) {
       tokens.push({ kind, serial, state: 'active', issuedAt, activatedAt: issuedAt, revokedAt: null })
     }
     if (otpStatus === 'revoked') {
-      tokens.push({ kind, serial, state: 'revoked', issuedAt, activatedAt: issuedAt, revokedAt: statusChangedAt })
+      tokens.push({
+        kind,
+        serial,
+        state: 'revoked',
+        issuedAt,
+        activatedAt: issuedAt,
+        revokedAt: statusChangedAt,
+      })
     }
 
     const mobile = rand() < 0.7

@@ -41,7 +41,12 @@ export async function seedDemo(
     }))
     await trx.batchInsert('customers', rows, 200).transacting(trx)
     const accounts = bank.customers.flatMap((c) =>
-      c.accounts.map((a) => ({ cif: c.cif, branch_code: a.branchCode, subject: a.subject, number: a.number })),
+      c.accounts.map((a) => ({
+        cif: c.cif,
+        branch_code: a.branchCode,
+        subject: a.subject,
+        number: a.number,
+      })),
     )
     await trx.batchInsert('accounts', accounts, 200).transacting(trx)
     const tokens = bank.customers.flatMap((c) =>

@@ -64,10 +64,12 @@ function allows(access: Access, role: Role): boolean {
  */
 export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = () => {}): Invoke {
   return async (clientKey, channel, rawInput) => {
-    if (!isChannelName(channel)) return err('UNKNOWN_CHANNEL', `unknown channel ${String(channel).slice(0, 60)}`)
+    if (!isChannelName(channel))
+      return err('UNKNOWN_CHANNEL', `unknown channel ${String(channel).slice(0, 60)}`)
     const spec = channels[channel]
     if (app.state === 'corrupt') {
-      if (channel === 'app.status') return ok({ state: 'corrupt', message: app.message, branchCode: null, branchName: null })
+      if (channel === 'app.status')
+        return ok({ state: 'corrupt', message: app.message, branchCode: null, branchName: null })
       return err('DB_CORRUPT', app.message)
     }
     const s = app.services
@@ -76,7 +78,8 @@ export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = ()
       if (session) await s.auth.lockIfIdle(session)
       if (spec.access !== 'public') {
         if (!session) return err('UNAUTHENTICATED', 'please log in')
-        if (!allows(spec.access, session.role)) return err('FORBIDDEN', `the ${session.role} role may not call ${channel}`)
+        if (!allows(spec.access, session.role))
+          return err('FORBIDDEN', `the ${session.role} role may not call ${channel}`)
         if (!spec.whenLocked) {
           if (session.locked) return err('SESSION_LOCKED', 'the screen is locked')
           s.auth.markActive(session)

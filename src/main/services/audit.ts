@@ -60,8 +60,10 @@ export async function verifyAuditChain(db: Knex): Promise<AuditVerdict> {
   let count = 0
   const rows = await db<AuditRow>('audit').select('*').orderBy('id')
   for (const row of rows) {
-    if (row.prev_hash !== prev) return { ok: false, brokenAt: row.id, reason: 'prev_hash does not match the previous row' }
-    if (auditHash(row) !== row.hash) return { ok: false, brokenAt: row.id, reason: 'row content does not match its hash' }
+    if (row.prev_hash !== prev)
+      return { ok: false, brokenAt: row.id, reason: 'prev_hash does not match the previous row' }
+    if (auditHash(row) !== row.hash)
+      return { ok: false, brokenAt: row.id, reason: 'row content does not match its hash' }
     prev = row.hash
     count++
   }

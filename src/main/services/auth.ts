@@ -46,7 +46,12 @@ export class AuthService {
     await this.checkPassword(staff, password, 'auth.login_failed')
     await this.db.transaction(async (trx) => {
       await this.saveCounter(trx, staff.staff_id, AFTER_GOOD_PASSWORD)
-      await this.audit.append(trx, { actor: staffId, action: 'auth.login', entity: 'staff', entityKey: staffId })
+      await this.audit.append(trx, {
+        actor: staffId,
+        action: 'auth.login',
+        entity: 'staff',
+        entityKey: staffId,
+      })
     })
     const session: Session = {
       staffId: staff.staff_id,
@@ -63,7 +68,12 @@ export class AuthService {
   async logout(clientKey: string, session: Session): Promise<void> {
     this.sessions.delete(clientKey)
     await this.db.transaction((trx) =>
-      this.audit.append(trx, { actor: session.staffId, action: 'auth.logout', entity: 'staff', entityKey: session.staffId }),
+      this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'auth.logout',
+        entity: 'staff',
+        entityKey: session.staffId,
+      }),
     )
   }
 
@@ -110,9 +120,12 @@ export class AuthService {
     }
     const hash = await hashPassword(newPassword)
     await this.db.transaction(async (trx) => {
-      await trx('staff')
-        .where({ staff_id: staff.staff_id })
-        .update({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: this.clock.now().toISOString() })
+      await trx('staff').where({ staff_id: staff.staff_id }).update({
+        password_hash: hash,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: this.clock.now().toISOString(),
+      })
       await this.audit.append(trx, {
         actor: staff.staff_id,
         action: 'staff.password_change',
@@ -123,7 +136,9 @@ export class AuthService {
   }
 
   /** Shows a new secret (QR code and base32); it is stored only once a code from it is confirmed. */
-  async startTotpEnrolment(session: Session): Promise<{ secret: string; otpauthUrl: string; qrDataUrl: string }> {
+  async startTotpEnrolment(
+    session: Session,
+  ): Promise<{ secret: string; otpauthUrl: string; qrDataUrl: string }> {
     const secret = authenticator.generateSecret(20)
     session.pendingTotpSecret = secret
     const otpauthUrl = authenticator.keyuri(session.staffId, TOTP_ISSUER, secret)

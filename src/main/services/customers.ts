@@ -13,11 +13,7 @@ export class CustomerService {
     const c = await this.db('customers').where({ cif }).first()
     if (!c) throw new DomainError('NOT_FOUND', `no customer with CIF ${cif}`)
     const accounts = await this.db('accounts').where({ cif }).orderBy(['branch_code', 'subject', 'number'])
-    const token = await this.db('tokens')
-      .where({ cif })
-      .orderByRaw(LIVE_FIRST)
-      .orderBy('id', 'desc')
-      .first()
+    const token = await this.db('tokens').where({ cif }).orderByRaw(LIVE_FIRST).orderBy('id', 'desc').first()
     return {
       cif: c.cif,
       nameKanji: c.name_kanji,

@@ -29,7 +29,10 @@ export function mainWindowOptions(preloadPath: string) {
 }
 
 /** IPC is answered only for the app's own top frame: not a subframe, not a page it was navigated to. */
-export function isTrustedSender(frame: { url: string; isMainFrame: boolean } | null, appUrl: string): boolean {
+export function isTrustedSender(
+  frame: { url: string; isMainFrame: boolean } | null,
+  appUrl: string,
+): boolean {
   if (!frame || !frame.isMainFrame) return false
   try {
     const url = new URL(frame.url)

@@ -29,7 +29,15 @@ export async function up(db: Knex): Promise<void> {
     t.string('home_branch', 3).notNullable()
     t.string('otp_status')
       .notNullable()
-      .checkIn(['not_applied', 'declined', 'token_issued', 'in_use', 'suspended', 'revocation_pending', 'revoked'])
+      .checkIn([
+        'not_applied',
+        'declined',
+        'token_issued',
+        'in_use',
+        'suspended',
+        'revocation_pending',
+        'revoked',
+      ])
     t.string('status_changed_at').notNullable()
     t.string('updated_at').notNullable()
   })
@@ -98,7 +106,16 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['audit', 'settings', 'tokens', 'inventory', 'accounts', 'customers', 'staff', 'branches']) {
+  for (const table of [
+    'audit',
+    'settings',
+    'tokens',
+    'inventory',
+    'accounts',
+    'customers',
+    'staff',
+    'branches',
+  ]) {
     await db.schema.dropTableIfExists(table)
   }
 }

@@ -16,7 +16,11 @@ function bridgeCredentials(): { token: string; client: string } {
     sessionStorage.setItem('td.token', fromUrl)
     params.delete('token')
     const query = params.toString()
-    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`)
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`,
+    )
   }
   let client = sessionStorage.getItem('td.client')
   if (!client) {
@@ -51,7 +55,9 @@ export async function invoke<C extends ChannelName>(
   input: ChannelInput<C>,
 ): Promise<Result<ChannelOutput<C>>> {
   try {
-    const answer = window.tokenDesk ? await window.tokenDesk.invoke(channel, input) : await overHttp(channel, input)
+    const answer = window.tokenDesk
+      ? await window.tokenDesk.invoke(channel, input)
+      : await overHttp(channel, input)
     return answer as Result<ChannelOutput<C>>
   } catch (e) {
     return { ok: false, error: { code: 'UNREACHABLE', message: String(e) } }

@@ -23,7 +23,13 @@ const en: typeof ja = {
     revoked: 'Revoked',
   },
   tokenKind: { soft: 'Soft token', hard: 'Hard token' },
-  tokenState: { in_stock: 'In stock', issued: 'Issued', active: 'Active', revoked: 'Revoked', defective: 'Defective' },
+  tokenState: {
+    in_stock: 'In stock',
+    issued: 'Issued',
+    active: 'Active',
+    revoked: 'Revoked',
+    defective: 'Defective',
+  },
   subject: { futsu: 'Ordinary', toza: 'Current', chochiku: 'Savings' },
   login: {
     title: 'Staff login',
@@ -91,7 +97,12 @@ const en: typeof ja = {
     totpConfirm: 'Enrol',
     totpDone: 'The authenticator app is enrolled.',
   },
-  settings: { title: 'Workstation', idleLock: 'Minutes before the screen locks', submit: 'Save', saved: 'Saved.' },
+  settings: {
+    title: 'Workstation',
+    idleLock: 'Minutes before the screen locks',
+    submit: 'Save',
+    saved: 'Saved.',
+  },
   dbError: {
     title: 'The database cannot be opened',
     message:

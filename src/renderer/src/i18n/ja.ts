@@ -21,7 +21,13 @@ export default {
     revoked: '利用解除済',
   },
   tokenKind: { soft: 'ソフトトークン', hard: 'ハードトークン' },
-  tokenState: { in_stock: '在庫', issued: '発行済', active: '利用中', revoked: '利用解除済', defective: '不良' },
+  tokenState: {
+    in_stock: '在庫',
+    issued: '発行済',
+    active: '利用中',
+    revoked: '利用解除済',
+    defective: '不良',
+  },
   subject: { futsu: '普通', toza: '当座', chochiku: '貯蓄' },
   login: {
     title: '職員ログイン',
@@ -102,7 +108,8 @@ export default {
   },
   dbError: {
     title: 'データベースを開けません',
-    message: 'この端末のデータベースが破損しているおそれがあります。データを守るため、Token Desk は何も変更していません。システム担当者に連絡してください。',
+    message:
+      'この端末のデータベースが破損しているおそれがあります。データを守るため、Token Desk は何も変更していません。システム担当者に連絡してください。',
     detail: '詳細',
   },
   common: { required: '入力してください', loading: '読み込み中…' },

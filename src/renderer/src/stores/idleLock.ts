@@ -21,7 +21,8 @@ export function startIdleLock(): void {
       void store.call('auth.heartbeat', {})
     }
   }
-  for (const name of ACTIVITY_EVENTS) window.addEventListener(name, onActivity, { passive: true, capture: true })
+  for (const name of ACTIVITY_EVENTS)
+    window.addEventListener(name, onActivity, { passive: true, capture: true })
 
   watch(
     () => [store.session?.staffId, store.locked],

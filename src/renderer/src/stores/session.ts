@@ -14,7 +14,10 @@ export const useSessionStore = defineStore('session', () => {
   const ready = ref(false)
   const locked = computed(() => session.value?.locked ?? false)
 
-  async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+  async function call<C extends ChannelName>(
+    channel: C,
+    input: ChannelInput<C>,
+  ): Promise<Result<ChannelOutput<C>>> {
     const result = await invoke(channel, input)
     if (!result.ok) noticeError(result.error)
     return result

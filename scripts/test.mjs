@@ -1,0 +1,49 @@
+// `npm test`: prepares the machine, builds, then runs every test: vitest (unit + integration) and
+// Playwright (end-to-end in Chromium against browser mode). Ends with one "N passed, N failed" line.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { ensureChromium, ensureCjkFont } from './prerequisites.mjs'
+
+const bin = (name) => `node_modules/.bin/${name}`
+
+function run(label, command, args, env = {}) {
+  console.log(`\n[test] ${label}: ${command} ${args.join(' ')}`)
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  return result.status ?? 1
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+const chromium = ensureChromium()
+ensureCjkFont()
+mkdirSync('.tmp', { recursive: true })
+rmSync('.tmp/vitest.json', { force: true })
+rmSync('.tmp/playwright.json', { force: true })
+
+if (run('build', bin('electron-vite'), ['build']) !== 0) process.exit(1)
+const vitest = run('unit and integration', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=.tmp/vitest.json',
+])
+const playwright = run('end-to-end', bin('playwright'), ['test', '--reporter=list,json'], {
+  CHROMIUM_PATH: chromium,
+  PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json',
+})
+
+const v = readJson('.tmp/vitest.json')
+const p = readJson('.tmp/playwright.json')
+const passed = (v?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0)
+const failed =
+  (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0) + (v && p ? 0 : 1)
+const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0)
+console.log(`\n[test] vitest ${v?.numPassedTests ?? '?'} passed; playwright ${p?.stats?.expected ?? '?'} passed`)
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exit(vitest === 0 && playwright === 0 && failed === 0 ? 0 : 1)

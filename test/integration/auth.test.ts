@@ -1,0 +1,196 @@
+import { authenticator } from 'otplib'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { verifyAuditChain } from '../../src/main/services/audit'
+import { snapshot, tempApp, type TempApp } from '../support/tempApp'
+
+let app: TempApp
+beforeEach(async () => {
+  app = await tempApp()
+})
+afterEach(() => app.close())
+
+const login = (staffId: string, password: string, client = 'pc') =>
+  app.invoke(client, 'auth.login', { staffId, password })
+
+describe('login and lockout', () => {
+  it('logs a teller in with the right password and audits it', async () => {
+    expect(await login('T001', 'demo-T001')).toMatchObject({
+      ok: true,
+      value: { staffId: 'T001', role: 'teller' },
+    })
+    expect(await app.services.db('audit').where({ action: 'auth.login', actor: 'T001' })).toHaveLength(1)
+  })
+
+  it('gives the same answer for an unknown staff ID as for a wrong password', async () => {
+    const unknown = await login('T999', 'demo-T001')
+    const wrong = await login('T001', 'nope')
+    expect(unknown).toEqual(wrong)
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } })
+  })
+
+  it('locks the account after 5 wrong passwords, refuses the right one, and unlocks after 15 minutes', async () => {
+    for (let i = 0; i < 4; i++) {
+      expect(await login('T001', `wrong-${i}`)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_CREDENTIALS' },
+      })
+    }
+    expect(await login('T001', 'wrong-5')).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } })
+    expect(await login('T001', 'demo-T001')).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } })
+
+    app.clock.advanceMinutes(14)
+    expect(await login('T001', 'demo-T001')).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } })
+    app.clock.advanceMinutes(1)
+    expect(await login('T001', 'demo-T001')).toMatchObject({ ok: true })
+
+    const staff = await app.services.db('staff').where({ staff_id: 'T001' }).first()
+    expect(staff).toMatchObject({ failed_logins: 0, locked_until: null })
+    expect(await app.services.db('audit').where({ action: 'auth.account_locked' })).toHaveLength(1)
+  })
+
+  it('does not let a locked-out attempt change the lock', async () => {
+    for (let i = 0; i < 5; i++) await login('T002', `wrong-${i}`)
+    const before = await snapshot(app.services.db)
+    await login('T002', 'still-wrong')
+    expect(await snapshot(app.services.db)).toBe(before)
+  })
+
+  it('resets the count after a good password', async () => {
+    for (let i = 0; i < 4; i++) await login('T001', `wrong-${i}`)
+    expect(await login('T001', 'demo-T001')).toMatchObject({ ok: true })
+    expect(await login('T001', 'wrong-again')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_CREDENTIALS' },
+    })
+  })
+})
+
+describe('idle screen lock', () => {
+  it('locks after 5 idle minutes; only the same user’s password unlocks', async () => {
+    await login('T001', 'demo-T001')
+    app.clock.advanceMinutes(4)
+    expect(await app.invoke('pc', 'customers.getByCif', { cif: '1000001' })).toMatchObject({ ok: true })
+    app.clock.advanceMinutes(5)
+    expect(await app.invoke('pc', 'customers.getByCif', { cif: '1000001' })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_LOCKED' },
+    })
+    expect(await app.invoke('pc', 'auth.session', {})).toMatchObject({ ok: true, value: { locked: true } })
+    expect(await app.invoke('pc', 'auth.unlock', { password: 'demo-T002' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_CREDENTIALS' },
+    })
+    expect(await app.invoke('pc', 'auth.unlock', { password: 'demo-T001' })).toMatchObject({
+      ok: true,
+      value: { locked: false },
+    })
+    expect(await app.invoke('pc', 'customers.getByCif', { cif: '1000001' })).toMatchObject({ ok: true })
+  })
+
+  it('locks at once when asked, and counts wrong unlock passwords toward the lockout', async () => {
+    await login('T001', 'demo-T001')
+    expect(await app.invoke('pc', 'auth.lock', {})).toMatchObject({ ok: true, value: { locked: true } })
+    for (let i = 0; i < 4; i++) await app.invoke('pc', 'auth.unlock', { password: `wrong-${i}` })
+    expect(await app.invoke('pc', 'auth.unlock', { password: 'wrong-5' })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_LOCKED' },
+    })
+    // The lockout ends the session: the next call asks for a login.
+    expect(await app.invoke('pc', 'auth.session', {})).toEqual({ ok: true, value: null })
+  })
+
+  it('follows the admin’s setting', async () => {
+    await login('A001', 'demo-A001', 'admin-pc')
+    await app.invoke('admin-pc', 'settings.update', { idleLockSeconds: 120 })
+    await login('T001', 'demo-T001')
+    app.clock.advance(119_000)
+    expect(await app.invoke('pc', 'auth.heartbeat', {})).toMatchObject({ ok: true })
+    app.clock.advance(120_000)
+    expect(await app.invoke('pc', 'auth.heartbeat', {})).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_LOCKED' },
+    })
+  })
+})
+
+describe('password change', () => {
+  it('changes the password; the old one stops working', async () => {
+    await login('T001', 'demo-T001')
+    const result = await app.invoke('pc', 'auth.changePassword', {
+      currentPassword: 'demo-T001',
+      newPassword: 'Counter-2026',
+    })
+    expect(result).toEqual({ ok: true, value: {} })
+    expect(await login('T001', 'demo-T001', 'pc2')).toMatchObject({ ok: false })
+    expect(await login('T001', 'Counter-2026', 'pc3')).toMatchObject({ ok: true })
+  })
+
+  it('refuses a weak password or a wrong current one, changing nothing', async () => {
+    await login('T001', 'demo-T001')
+    const before = await snapshot(app.services.db)
+    expect(
+      await app.invoke('pc', 'auth.changePassword', { currentPassword: 'demo-T001', newPassword: 'short1' }),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { newPassword: expect.any(String) } } })
+    expect(
+      await app.invoke('pc', 'auth.changePassword', {
+        currentPassword: 'demo-T001',
+        newPassword: 'demo-T001',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(await snapshot(app.services.db)).toBe(before)
+  })
+})
+
+describe('supervisor TOTP enrolment', () => {
+  it('stores the secret sealed, only after a good code', async () => {
+    await login('S001', 'demo-S001')
+    const start = await app.invoke('pc', 'auth.totpEnrolStart', {})
+    if (!start.ok) throw new Error(start.error.message)
+    const { secret, otpauthUrl, qrDataUrl } = start.value as {
+      secret: string
+      otpauthUrl: string
+      qrDataUrl: string
+    }
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+    expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\/Token%20Desk:S001\?secret=/)
+    expect(qrDataUrl).toMatch(/^data:image\/png;base64,/)
+
+    const before = await snapshot(app.services.db)
+    const wrong = await app.invoke('pc', 'auth.totpEnrolConfirm', { code: '000000' })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_OTP' } })
+    expect(await snapshot(app.services.db)).toBe(before)
+
+    const code = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
+    app.clock.advance(30_000) // one step later is still inside the ±1 window
+    const done = await app.invoke('pc', 'auth.totpEnrolConfirm', { code })
+    expect(done).toMatchObject({ ok: true, value: { totpEnrolled: true } })
+
+    const row = await app.services.db('staff').where({ staff_id: 'S001' }).first()
+    expect(row.totp_secret_sealed).toMatch(/^v1\./)
+    expect(row.totp_secret_sealed).not.toContain(secret)
+    expect(await verifyAuditChain(app.services.db)).toMatchObject({ ok: true })
+  })
+
+  it('refuses a code two steps old', async () => {
+    await login('S001', 'demo-S001')
+    const start = await app.invoke('pc', 'auth.totpEnrolStart', {})
+    if (!start.ok) throw new Error(start.error.message)
+    const secret = (start.value as { secret: string }).secret
+    const code = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
+    app.clock.advance(61_000)
+    expect(await app.invoke('pc', 'auth.totpEnrolConfirm', { code })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_OTP' },
+    })
+  })
+})
+
+describe('audit chain', () => {
+  it('links every row written by logins, failures and changes', async () => {
+    await login('T001', 'wrong')
+    await login('T001', 'demo-T001')
+    await app.invoke('pc', 'auth.logout', {})
+    const verdict = await verifyAuditChain(app.services.db)
+    expect(verdict).toEqual({ ok: true, rows: 4 })
+  })
+})
