@@ -25,7 +25,12 @@ function aptInstall(packages) {
 
 /** The path of a Chromium to drive, installing Debian's package when we may. */
 export function ensureChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', which('chromium'), which('chromium-browser')]
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    which('chromium'),
+    which('chromium-browser'),
+  ]
   const found = candidates.find((p) => p && existsSync(p))
   if (found) return found
   if (isRoot && hasApt) {
@@ -48,5 +53,7 @@ export function ensureCjkFont() {
     aptInstall(['fonts-noto-cjk'])
     return
   }
-  console.warn('[test] No Japanese system font (e.g. fonts-noto-cjk): screenshots may show boxes for Japanese.')
+  console.warn(
+    '[test] No Japanese system font (e.g. fonts-noto-cjk): screenshots may show boxes for Japanese.',
+  )
 }

@@ -44,6 +44,8 @@ const passed = (v?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0)
 const failed =
   (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0) + (v && p ? 0 : 1)
 const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0)
-console.log(`\n[test] vitest ${v?.numPassedTests ?? '?'} passed; playwright ${p?.stats?.expected ?? '?'} passed`)
+console.log(
+  `\n[test] vitest ${v?.numPassedTests ?? '?'} passed; playwright ${p?.stats?.expected ?? '?'} passed`,
+)
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(vitest === 0 && playwright === 0 && failed === 0 ? 0 : 1)
