@@ -4,7 +4,13 @@ import { seedDemo } from './demo/seedDemo'
 import type { KeyStore } from './security/keyStore'
 import { SecretBox } from './security/secretBox'
 import { AuditLog } from './services/audit'
+import { ApprovalService } from './services/approvals'
 import { AuthService } from './services/auth'
+import { Connectivity } from './services/connectivity'
+import { IssuanceService } from './services/issuance'
+import { LedgerService } from './services/ledger'
+import { Outbox } from './services/outbox'
+import { StockService } from './services/stock'
 import { CustomerService } from './services/customers'
 import { SessionTable } from './services/sessions'
 import { SettingsService } from './services/settings'
@@ -29,6 +35,11 @@ export interface Services {
   settings: SettingsService
   auth: AuthService
   customers: CustomerService
+  connectivity: Connectivity
+  approvals: ApprovalService
+  stock: StockService
+  issuance: IssuanceService
+  ledger: LedgerService
 }
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
@@ -53,6 +64,9 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
   const settings = new SettingsService(db, audit, options.idleLockSeconds)
+  const outbox = new Outbox(clock)
+  const connectivity = new Connectivity(db, clock, options.centralUrl)
+  const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
   const services: Services = {
     db,
     clock,
@@ -60,7 +74,12 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     audit,
     settings,
     auth: new AuthService(db, clock, audit, sessions, settings, secretBox),
-    customers: new CustomerService(db),
+    customers: new CustomerService(db, clock),
+    connectivity,
+    approvals,
+    stock: new StockService(db, clock, audit, outbox, approvals),
+    issuance: new IssuanceService(db, clock, audit, outbox, approvals, secretBox, connectivity),
+    ledger: new LedgerService(db, clock, audit, outbox, approvals),
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
   return { state: 'ready', services, close: () => db.destroy() }

@@ -76,6 +76,145 @@ export const customerDetail = z.object({
 })
 export type CustomerDetail = z.infer<typeof customerDetail>
 
+const yen = z.number().int().min(0).max(10_000_000)
+const serial = z
+  .string()
+  .trim()
+  .min(4)
+  .max(32)
+  .regex(/^[A-Za-z0-9-]+$/, 'serial is letters, digits and hyphens')
+const reason = z.string().trim().min(2, 'a reason is required').max(200)
+const businessDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+
+export const IDENTITY_DOCUMENTS = [
+  'drivers_license',
+  'my_number_card',
+  'passport',
+  'residence_card',
+  'health_insurance',
+  'other',
+] as const
+export const identity = z
+  .object({
+    kind: z.enum(IDENTITY_DOCUMENTS),
+    last4: z.string().regex(/^[0-9A-Za-z]{4}$/, 'the last 4 characters of the document'),
+  })
+  .strict()
+
+/** A supervisor's approval given at the teller's PC. */
+export const approval = z
+  .object({
+    staffId,
+    password,
+    totp: totpCode,
+  })
+  .strict()
+export type ApprovalInput = z.infer<typeof approval>
+
+export const searchResult = z.object({
+  cif,
+  nameKanji: z.string(),
+  nameKana: z.string(),
+  birthDate: z.string(),
+  phone: z.string(),
+  otpStatus: z.enum(OTP_STATUSES),
+})
+
+export const requestSummary = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  maker: z.string(),
+  checker: z.string().nullable(),
+  createdAt: isoDateTime,
+  detail: z.record(z.string(), z.unknown()),
+})
+
+export const receiptSummary = z.object({
+  receiptNo: z.string(),
+  businessDate: z.string(),
+  staffId: z.string(),
+  cif,
+  serial: z.string().nullable(),
+  method: z.enum(['cash', 'account_debit', 'waiver']),
+  amountYen: z.number().int(),
+  taxYen: z.number().int(),
+  createdAt: isoDateTime,
+  voided: z.boolean(),
+})
+
+export const auditRow = z.object({
+  id: z.number().int(),
+  at: isoDateTime,
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityKey: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+})
+
+export const customerFile = customerDetail.extend({
+  requests: z.array(requestSummary),
+  receipts: z.array(receiptSummary),
+  audit: z.array(auditRow),
+  asOf: isoDateTime.nullable(),
+  stale: z.boolean(),
+})
+export type CustomerFile = z.infer<typeof customerFile>
+
+export const stockItem = z.object({
+  serial: z.string(),
+  state: z.enum(TOKEN_STATES),
+  algorithm: z.enum(['hotp', 'totp']),
+  digits: z.number().int(),
+  receivedOn: z.string(),
+})
+
+export const receiptDocument = receiptSummary.extend({
+  bankName: z.string(),
+  branchCode: z.string(),
+  branchName: z.string(),
+  staffName: z.string(),
+  customerName: z.string(),
+  netYen: z.number().int(),
+  tenderedYen: z.number().int().nullable(),
+  changeYen: z.number().int().nullable(),
+  waivedBy: z.string().nullable(),
+  waiverReason: z.string().nullable(),
+  voidReason: z.string().nullable(),
+})
+export type ReceiptDocument = z.infer<typeof receiptDocument>
+
+export const feePayment = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('cash'), tenderedYen: yen }).strict(),
+  z
+    .object({
+      method: z.literal('account_debit'),
+      account: z.string().regex(/^\d{3}-(futsu|toza|chochiku)-\d{7}$/),
+    })
+    .strict(),
+  z.object({ method: z.literal('waiver'), reason, approval }).strict(),
+])
+
+export const daySummary = z.object({
+  staffId: z.string(),
+  businessDate: z.string(),
+  receipts: z.array(receiptSummary),
+  expectedCashYen: z.number().int(),
+  feeCount: z.number().int(),
+  voidCount: z.number().int(),
+  closed: z
+    .object({
+      countedYen: z.number().int(),
+      differenceYen: z.number().int(),
+      note: z.string().nullable(),
+      checker: z.string(),
+      closedAt: isoDateTime,
+    })
+    .nullable(),
+})
+
 export const channels = {
   'app.status': channel({
     input: noInput,
@@ -128,6 +267,96 @@ export const channels = {
     input: z.object({ cif }).strict(),
     output: customerDetail,
     access: COUNTER,
+  }),
+  'customers.search': channel({
+    input: z
+      .object({
+        query: z.string().trim().min(1, 'enter a CIF, account, phone number or kana name').max(40),
+        page: z.number().int().min(1).max(1000).default(1),
+      })
+      .strict(),
+    output: z.object({
+      items: z.array(searchResult),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+      by: z.enum(['cif', 'account', 'phone', 'kana']),
+    }),
+    access: COUNTER,
+  }),
+  'customers.file': channel({ input: z.object({ cif }).strict(), output: customerFile, access: COUNTER }),
+  'stock.list': channel({
+    input: z
+      .object({ state: z.enum(TOKEN_STATES).optional(), serialPrefix: z.string().trim().max(32).optional() })
+      .strict(),
+    output: z.object({ items: z.array(stockItem), counts: z.record(z.string(), z.number().int()) }),
+    access: COUNTER,
+  }),
+  'stock.writeOff': channel({
+    input: z.object({ serial, reason, approval }).strict(),
+    output: stockItem,
+    access: COUNTER,
+  }),
+  'issuance.check': channel({
+    input: z.object({ cif }).strict(),
+    output: z.object({
+      eligible: z.boolean(),
+      otpStatus: z.enum(OTP_STATUSES),
+      feeYen: z.number().int(),
+      online: z.boolean(),
+    }),
+    access: COUNTER,
+  }),
+  'issuance.verifyDevice': channel({
+    input: z
+      .object({ cif, serial, otp: z.string().regex(/^\d{6}(\d{2})?$/, 'the device shows 6 or 8 digits') })
+      .strict(),
+    output: z.object({ serial: z.string(), digits: z.number().int(), verifiedAt: isoDateTime }),
+    access: COUNTER,
+  }),
+  'issuance.issue': channel({
+    input: z.object({ cif, serial, identity, payment: feePayment }).strict(),
+    output: z.object({ requestId: z.string(), receipt: receiptDocument }),
+    access: COUNTER,
+  }),
+  'ledger.day': channel({
+    input: z.object({ staffId: staffId.optional(), businessDate: businessDateSchema.optional() }).strict(),
+    output: daySummary,
+    access: COUNTER,
+  }),
+  'ledger.receipt': channel({
+    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/) }).strict(),
+    output: receiptDocument,
+    access: COUNTER,
+  }),
+  'ledger.void': channel({
+    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/), reason, approval }).strict(),
+    output: receiptDocument,
+    access: COUNTER,
+  }),
+  'ledger.closeDay': channel({
+    input: z.object({ countedYen: yen, note: z.string().trim().max(200).optional(), approval }).strict(),
+    output: daySummary,
+    access: COUNTER,
+  }),
+  'audit.list': channel({
+    input: z
+      .object({
+        actor: z.string().trim().max(16).optional(),
+        action: z.string().trim().max(40).optional(),
+        entityKey: z.string().trim().max(40).optional(),
+        from: businessDateSchema.optional(),
+        to: businessDateSchema.optional(),
+        page: z.number().int().min(1).max(10_000).default(1),
+      })
+      .strict(),
+    output: z.object({
+      items: z.array(auditRow),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    }),
+    access: ['supervisor'],
   }),
   'settings.get': channel({
     input: noInput,

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex'
 import * as m001 from './migrations/001_foundation'
+import * as m002 from './migrations/002_counter'
 
 /** A static list: bundlers cannot read a migrations folder at run time. Append only; never edit a shipped one. */
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_foundation': m001,
+  '002_counter': m002,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

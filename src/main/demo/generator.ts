@@ -6,8 +6,9 @@ import { FAMILY_NAMES, GIVEN_NAMES } from './names'
  * screens, tests and benchmarks all see the same data. Pure: writes nothing (see seedDemo.ts).
  */
 export interface DemoBank {
+  bankName: string
   branch: { code: string; name: string }
-  staff: { staffId: string; name: string; role: Role; password: string }[]
+  staff: { staffId: string; name: string; role: Role; password: string; totpSecret?: string }[]
   customers: DemoCustomer[]
   stock: DemoStockToken[]
 }
@@ -41,13 +42,29 @@ export interface DemoStockToken {
   receivedOn: string
 }
 
+export const DEMO_BANK_NAME = 'みらい山形銀行'
 export const DEMO_BRANCH = { code: '001', name: '本店営業部' }
+/** The demo supervisors' authenticator key (base32), so approvals can be tried with any TOTP app. */
+export const DEMO_SUPERVISOR_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
 
 /** Demo logins; README.md lists them. Never used outside demo databases. */
 export const DEMO_STAFF: DemoBank['staff'] = [
   { staffId: 'T001', name: '山田 花子', role: 'teller', password: 'demo-T001' },
   { staffId: 'T002', name: '佐藤 健', role: 'teller', password: 'demo-T002' },
-  { staffId: 'S001', name: '鈴木 一郎', role: 'supervisor', password: 'demo-S001' },
+  {
+    staffId: 'S001',
+    name: '鈴木 一郎',
+    role: 'supervisor',
+    password: 'demo-S001',
+    totpSecret: DEMO_SUPERVISOR_TOTP,
+  },
+  {
+    staffId: 'S002',
+    name: '伊藤 直美',
+    role: 'supervisor',
+    password: 'demo-S002',
+    totpSecret: DEMO_SUPERVISOR_TOTP,
+  },
   { staffId: 'A001', name: '高橋 美咲', role: 'admin', password: 'demo-A001' },
 ]
 
@@ -158,5 +175,5 @@ export function generateDemoBank(
     })
   }
 
-  return { branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
+  return { bankName: DEMO_BANK_NAME, branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
 }

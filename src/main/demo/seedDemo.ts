@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Clock } from '../clock'
+import { kanaKey } from '../domain/kana'
 import { hashPassword } from '../security/passwords'
 import type { SecretBox } from '../security/secretBox'
 import type { AuditLog } from '../services/audit'
@@ -18,6 +19,7 @@ export async function seedDemo(
 
   await db.transaction(async (trx) => {
     await trx('branches').insert(bank.branch)
+    await trx('settings').insert({ key: 'bank_name', value: bank.bankName })
     await trx('staff').insert(
       bank.staff.map((s, i) => ({
         staff_id: s.staffId,
@@ -25,6 +27,11 @@ export async function seedDemo(
         name: s.name,
         role: s.role,
         password_hash: hashes[i],
+        // Demo supervisors come with an authenticator already enrolled (README lists the key).
+        totp_secret_sealed: s.totpSecret
+          ? deps.secretBox.seal(Buffer.from(s.totpSecret, 'utf8'), `totp:${s.staffId}`)
+          : null,
+        totp_enrolled_at: s.totpSecret ? now : null,
         updated_at: now,
       })),
     )
@@ -35,6 +42,8 @@ export async function seedDemo(
       birth_date: c.birthDate,
       phone: c.phone,
       home_branch: c.homeBranch,
+      name_kana_key: kanaKey(c.nameKana),
+      phone_digits: c.phone.replace(/\D/g, ''),
       otp_status: c.otpStatus,
       status_changed_at: c.statusChangedAt,
       updated_at: now,

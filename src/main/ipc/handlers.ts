@@ -12,6 +12,7 @@ import { DomainError, err, ok, type Result } from '../../shared/result'
 import type { Role } from '../../shared/domain'
 import type { Services, TokenDeskApp } from '../app'
 import type { Session } from '../services/sessions'
+import { listAudit } from '../services/audit'
 
 interface Call<C extends ChannelName> {
   clientKey: string
@@ -45,6 +46,18 @@ const implementation: Implementation = {
   'auth.totpEnrolStart': (s, { session }) => s.auth.startTotpEnrolment(session!),
   'auth.totpEnrolConfirm': (s, { session, input }) => s.auth.confirmTotpEnrolment(session!, input.code),
   'customers.getByCif': (s, { input }) => s.customers.getByCif(input.cif),
+  'customers.search': (s, { input }) => s.customers.search(input.query, input.page),
+  'customers.file': (s, { input }) => s.customers.file(input.cif),
+  'stock.list': (s, { session, input }) => s.stock.list(session!, input),
+  'stock.writeOff': (s, { session, input }) => s.stock.writeOff(session!, input),
+  'issuance.check': (s, { input }) => s.issuance.check(input.cif),
+  'issuance.verifyDevice': (s, { session, input }) => s.issuance.verifyDevice(session!, input),
+  'issuance.issue': (s, { session, input }) => s.issuance.issue(session!, input),
+  'ledger.day': (s, { session, input }) => s.ledger.day(session!, input),
+  'ledger.receipt': (s, { session, input }) => s.ledger.receipt(session!, input.receiptNo),
+  'ledger.void': (s, { session, input }) => s.ledger.void(session!, input),
+  'ledger.closeDay': (s, { session, input }) => s.ledger.closeDay(session!, input),
+  'audit.list': (s, { input }) => listAudit(s.db, input),
   'settings.get': (s) => s.settings.get(),
   'settings.update': (s, { session, input }) => s.settings.update(session!, input),
 }

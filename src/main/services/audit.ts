@@ -69,3 +69,41 @@ export async function verifyAuditChain(db: Knex): Promise<AuditVerdict> {
   }
   return { ok: true, rows: count }
 }
+
+const AUDIT_PAGE_SIZE = 50
+
+/** The audit viewer's query: newest first, filtered by who, what, which record and when (Japan dates). */
+export async function listAudit(
+  db: Knex,
+  filter: { actor?: string; action?: string; entityKey?: string; from?: string; to?: string; page: number },
+) {
+  const q = db<AuditRow>('audit')
+  if (filter.actor) q.where('actor', filter.actor)
+  if (filter.action) q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '')}%`)
+  if (filter.entityKey) q.where('entity_key', filter.entityKey)
+  // Dates are Japan calendar days; audit times are UTC instants.
+  if (filter.from) q.where('at', '>=', new Date(`${filter.from}T00:00:00+09:00`).toISOString())
+  if (filter.to)
+    q.where('at', '<', new Date(new Date(`${filter.to}T00:00:00+09:00`).getTime() + 86_400_000).toISOString())
+  const [counted] = await q.clone().count<{ n: number }[]>({ n: '*' })
+  const rows = await q
+    .select('*')
+    .orderBy('id', 'desc')
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((filter.page - 1) * AUDIT_PAGE_SIZE)
+  return {
+    total: Number(counted?.n ?? 0),
+    page: filter.page,
+    pageSize: AUDIT_PAGE_SIZE,
+    items: rows.map((a) => ({
+      id: a.id,
+      at: a.at,
+      actor: a.actor,
+      action: a.action,
+      entity: a.entity,
+      entityKey: a.entity_key,
+      before: a.before_json ? JSON.parse(a.before_json) : null,
+      after: a.after_json ? JSON.parse(a.after_json) : null,
+    })),
+  }
+}

@@ -1,13 +1,94 @@
 import type { Knex } from 'knex'
-import type { CustomerDetail } from '../../shared/contract'
+import type { CustomerDetail, CustomerFile } from '../../shared/contract'
 import type { AccountSubject, OtpStatus, TokenKind, TokenState } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
+import type { Clock } from '../clock'
+import { kanaKey, looksLikeKana } from '../domain/kana'
+import { listReceipts } from './receiptRows'
 
 /** A token is live while the customer's OTP status holds it (DOMAIN.md: at most one live token). */
 const LIVE_FIRST = `CASE state WHEN 'revoked' THEN 1 WHEN 'defective' THEN 1 ELSE 0 END`
+const PAGE_SIZE = 20
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000
+
+/** 科目 as tellers type it: the kanji, the code digit, or our code word. */
+const SUBJECTS: Record<string, AccountSubject> = {
+  普通: 'futsu',
+  '1': 'futsu',
+  futsu: 'futsu',
+  当座: 'toza',
+  '2': 'toza',
+  toza: 'toza',
+  貯蓄: 'chochiku',
+  '4': 'chochiku',
+  chochiku: 'chochiku',
+}
+
+export type SearchBy = 'cif' | 'account' | 'phone' | 'kana'
+
+/** Works out what a teller typed into the one search box. */
+export function classifyQuery(raw: string): { by: SearchBy; value: string } | null {
+  const q = raw.normalize('NFKC').trim()
+  if (/^\d{7}$/.test(q)) return { by: 'cif', value: q }
+  const account = /^(\d{3})[-\s]?(普通|当座|貯蓄|[124]|futsu|toza|chochiku)[-\s]?(\d{7})$/i.exec(q)
+  if (account)
+    return { by: 'account', value: `${account[1]}-${SUBJECTS[account[2]!.toLowerCase()]}-${account[3]}` }
+  if (/^0[\d\s-]{5,}$/.test(q)) return { by: 'phone', value: q.replace(/\D/g, '') }
+  if (looksLikeKana(q)) return { by: 'kana', value: kanaKey(q) }
+  return null
+}
 
 export class CustomerService {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
+
+  async search(query: string, page: number) {
+    const kind = classifyQuery(query)
+    if (!kind) {
+      throw new DomainError(
+        'VALIDATION',
+        'enter a CIF, an account (店番-科目-口座番号), a phone number or a kana name',
+        {
+          query: 'not recognised',
+        },
+      )
+    }
+    const base = this.db('customers')
+    if (kind.by === 'cif') base.where({ cif: kind.value })
+    if (kind.by === 'phone')
+      base.where('phone_digits', '>=', kind.value).andWhere('phone_digits', '<', `${kind.value}:`)
+    if (kind.by === 'kana')
+      base.where('name_kana_key', '>=', kind.value).andWhere('name_kana_key', '<', `${kind.value}\uffff`)
+    if (kind.by === 'account') {
+      const [branchCode, subject, number] = kind.value.split('-')
+      base.whereIn(
+        'cif',
+        this.db('accounts').select('cif').where({ branch_code: branchCode, subject, number }),
+      )
+    }
+    const [counted] = await base.clone().count<{ n: number }[]>({ n: '*' })
+    const rows = await base
+      .select('cif', 'name_kanji', 'name_kana', 'birth_date', 'phone', 'otp_status')
+      .orderBy([{ column: 'name_kana_key' }, { column: 'cif' }])
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+    return {
+      by: kind.by,
+      total: Number(counted?.n ?? 0),
+      page,
+      pageSize: PAGE_SIZE,
+      items: rows.map((r) => ({
+        cif: r.cif,
+        nameKanji: r.name_kanji,
+        nameKana: r.name_kana,
+        birthDate: r.birth_date,
+        phone: r.phone,
+        otpStatus: r.otp_status as OtpStatus,
+      })),
+    }
+  }
 
   async getByCif(cif: string): Promise<CustomerDetail> {
     const c = await this.db('customers').where({ cif }).first()
@@ -37,6 +118,43 @@ export class CustomerService {
         subject: a.subject as AccountSubject,
         number: a.number,
       })),
+    }
+  }
+
+  /** Everything the counter shows about a customer, with how fresh the data is. */
+  async file(cif: string): Promise<CustomerFile> {
+    const detail = await this.getByCif(cif)
+    const requests = await this.db('requests').where({ cif }).orderBy('created_at', 'desc')
+    const audit = await this.db('audit')
+      .where({ entity: 'customer', entity_key: cif })
+      .orderBy('id', 'desc')
+      .limit(100)
+    const sync = await this.db('sync_state').where({ id: 1 }).first()
+    const asOf: string | null = sync?.last_success_at ?? null
+    return {
+      ...detail,
+      requests: requests.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        state: r.state,
+        maker: r.maker,
+        checker: r.checker,
+        createdAt: r.created_at,
+        detail: r.detail_json ? JSON.parse(r.detail_json) : {},
+      })),
+      receipts: await listReceipts(this.db, { cif }),
+      audit: audit.map((a) => ({
+        id: a.id,
+        at: a.at,
+        actor: a.actor,
+        action: a.action,
+        entity: a.entity,
+        entityKey: a.entity_key,
+        before: a.before_json ? JSON.parse(a.before_json) : null,
+        after: a.after_json ? JSON.parse(a.after_json) : null,
+      })),
+      asOf,
+      stale: asOf === null || this.clock.now().getTime() - new Date(asOf).getTime() > STALE_AFTER_MS,
     }
   }
 }

@@ -10,6 +10,8 @@ export interface Session {
   locked: boolean
   /** A TOTP secret shown to a supervisor but not yet confirmed with a code; memory only. */
   pendingTotpSecret?: string
+  /** The hard token whose OTP the teller has just verified for this customer (issuance wizard). */
+  deviceProof?: { cif: string; serial: string; verifiedAt: string }
 }
 
 export class SessionTable {

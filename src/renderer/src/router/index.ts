@@ -3,7 +3,12 @@ import type { Role } from '../../../shared/domain'
 import { useSessionStore } from '../stores/session'
 import LoginView from '../views/LoginView.vue'
 import HomeView from '../views/HomeView.vue'
-import LookupView from '../views/LookupView.vue'
+import SearchView from '../views/SearchView.vue'
+import IssuanceView from '../views/IssuanceView.vue'
+import ReceiptView from '../views/ReceiptView.vue'
+import StockView from '../views/StockView.vue'
+import LedgerView from '../views/LedgerView.vue'
+import AuditView from '../views/AuditView.vue'
 import CustomerView from '../views/CustomerView.vue'
 import AccountView from '../views/AccountView.vue'
 import SettingsView from '../views/SettingsView.vue'
@@ -20,7 +25,7 @@ const COUNTER: Role[] = ['teller', 'supervisor']
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
   { path: '/', name: 'home', component: HomeView },
-  { path: '/customers', name: 'lookup', component: LookupView, meta: { roles: COUNTER } },
+  { path: '/customers', name: 'search', component: SearchView, meta: { roles: COUNTER } },
   {
     path: '/customers/:cif',
     name: 'customer',
@@ -28,6 +33,23 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { roles: COUNTER },
   },
+  {
+    path: '/customers/:cif/issue',
+    name: 'issue',
+    component: IssuanceView,
+    props: true,
+    meta: { roles: COUNTER },
+  },
+  {
+    path: '/receipts/:receiptNo',
+    name: 'receipt',
+    component: ReceiptView,
+    props: true,
+    meta: { roles: COUNTER },
+  },
+  { path: '/stock', name: 'stock', component: StockView, meta: { roles: COUNTER } },
+  { path: '/ledger', name: 'ledger', component: LedgerView, meta: { roles: COUNTER } },
+  { path: '/audit', name: 'audit', component: AuditView, meta: { roles: ['supervisor'] } },
   { path: '/account', name: 'account', component: AccountView },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
   { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -1,0 +1,24 @@
+import type { Knex } from 'knex'
+import type { Clock } from '../clock'
+
+/** How recent a good contact with central must be to count as online. */
+const ONLINE_WITHIN_MS = 2 * 60 * 1000
+
+/**
+ * Whether central can be reached now. Without a central URL the workstation is offline by definition;
+ * with one, it is online while its last successful sync is recent (the sync scheduler records it).
+ */
+export class Connectivity {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly centralUrl: string | undefined,
+  ) {}
+
+  async online(): Promise<boolean> {
+    if (!this.centralUrl) return false
+    const state = await this.db('sync_state').where({ id: 1 }).first()
+    if (!state?.last_success_at) return false
+    return this.clock.now().getTime() - new Date(state.last_success_at).getTime() <= ONLINE_WITHIN_MS
+  }
+}
