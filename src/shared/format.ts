@@ -48,7 +48,7 @@ export function formatDateTime(value: string | Date): string {
   return westernTime.format(toDate(value))
 }
 
-/** ¥1,100 */
+/** ¥1,100; a negative amount as -¥100 */
 export function formatYen(amount: number): string {
-  return `¥${amount.toLocaleString('ja-JP')}`
+  return `${amount < 0 ? '-' : ''}¥${Math.abs(amount).toLocaleString('ja-JP')}`
 }

@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
+import { authenticator } from 'otplib'
+import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/main/demo/generator'
+import { deviceOtpNow } from '../../src/main/domain/deviceOtp'
+
+export const demoBank = generateDemoBank()
 
 export interface Desk {
   url: string
@@ -63,4 +68,32 @@ export async function logIn(page: Page, desk: Desk, staffId: string, password: s
   await page.getByTestId('login-staff-id').fill(staffId)
   await page.getByTestId('login-password').fill(password)
   await page.getByTestId('login-password').press('Enter')
+}
+
+/** What a demo stock device shows now (the e2e clock is the real one). */
+export function deviceOtp(serial: string): string {
+  const token = demoBank.stock.find((s) => s.serial === serial)!
+  return deviceOtpNow(
+    { algorithm: token.algorithm, digits: token.digits, period: token.period, counter: 0 },
+    token.seed,
+    new Date(),
+  )
+}
+
+/** The code a demo supervisor's authenticator shows now. */
+export function supervisorCode(): string {
+  return authenticator.generate(DEMO_SUPERVISOR_TOTP)
+}
+
+export function toHiragana(katakana: string): string {
+  return katakana.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60))
+}
+
+export async function approve(page: Page, staffId: string): Promise<void> {
+  const dialog = page.getByTestId('approval-dialog')
+  await expect(dialog).toBeVisible()
+  await page.getByTestId('approval-staff-id').fill(staffId)
+  await page.getByTestId('approval-password').fill(`demo-${staffId}`)
+  await page.getByTestId('approval-totp').fill(supervisorCode())
+  await page.getByTestId('approval-totp').press('Enter')
 }

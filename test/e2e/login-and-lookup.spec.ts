@@ -32,7 +32,7 @@ test('a teller logs in, looks up a CIF by keyboard and sees the OTP status', asy
   await logIn(page, desk, 't001', 'demo-T001')
   await expect(page.getByTestId('current-staff')).toContainText('山田 花子（担当者）')
   await page.getByTestId('tile-lookup').click()
-  const cif = page.getByTestId('lookup-cif')
+  const cif = page.getByTestId('search-query')
   await expect(cif).toBeFocused()
   // Full-width digits, as a Japanese IME types them.
   await cif.fill('１０００００５')

@@ -10,12 +10,13 @@ describe('demo bank generator', () => {
     expect(generateDemoBank({ seed: 7 }).customers[0]).not.toEqual(bank.customers[0])
   })
 
-  it('makes branch 001 with the four demo logins', () => {
+  it('makes branch 001 with the demo logins', () => {
     expect(bank.branch.code).toBe('001')
     expect(bank.staff.map((s) => [s.staffId, s.role])).toEqual([
       ['T001', 'teller'],
       ['T002', 'teller'],
       ['S001', 'supervisor'],
+      ['S002', 'supervisor'],
       ['A001', 'admin'],
     ])
   })

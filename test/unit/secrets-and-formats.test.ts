@@ -51,6 +51,7 @@ describe('display formats', () => {
   it('writes yen with a sign and separators', () => {
     expect(formatYen(1100)).toBe('¥1,100')
     expect(formatYen(0)).toBe('¥0')
+    expect(formatYen(-1100)).toBe('-¥1,100')
   })
 })
 

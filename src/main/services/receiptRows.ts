@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { taxBreakdown } from '../domain/fees'
+import { taxBreakdown } from '../../shared/fees'
 
 /** Receipts with their void state, as the ledger and the customer file list them. */
 export async function listReceipts(
