@@ -34,7 +34,7 @@ describe('the local database', () => {
       ]),
     )
     const applied = await db('knex_migrations').pluck('name')
-    expect(applied).toEqual(['001_foundation'])
+    expect(applied).toEqual(['001_foundation', '002_counter'])
   })
 
   it('runs with WAL, foreign keys on and synchronous=FULL', async () => {
@@ -43,6 +43,25 @@ describe('the local database', () => {
     expect(await db.raw('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }])
     expect(await db.raw('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }])
     expect(await db.raw('PRAGMA synchronous')).toEqual([{ synchronous: 2 }])
+  })
+
+  it('refuses receipts being edited or deleted', async () => {
+    app = await tempApp()
+    const { db } = app.services
+    await db('receipts').insert({
+      receipt_no: '001-20261125-0001',
+      branch_code: '001',
+      business_date: '2026-11-25',
+      seq: 1,
+      staff_id: 'T001',
+      cif: '1000001',
+      method: 'cash',
+      amount_yen: 1100,
+      tax_yen: 100,
+      created_at: '2026-11-25T01:00:00Z',
+    })
+    await expect(db('receipts').update({ amount_yen: 0 })).rejects.toThrow(/never edited/)
+    await expect(db('receipts').delete()).rejects.toThrow(/never deleted/)
   })
 
   it('refuses audit rows being edited or deleted', async () => {
