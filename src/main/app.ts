@@ -10,6 +10,7 @@ import { Connectivity } from './services/connectivity'
 import { IssuanceService } from './services/issuance'
 import { LedgerService } from './services/ledger'
 import { Outbox } from './services/outbox'
+import { RevocationService } from './services/revocations'
 import { StockService } from './services/stock'
 import { CustomerService } from './services/customers'
 import { SessionTable } from './services/sessions'
@@ -40,6 +41,8 @@ export interface Services {
   stock: StockService
   issuance: IssuanceService
   ledger: LedgerService
+  revocations: RevocationService
+  outbox: Outbox
 }
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
@@ -80,6 +83,8 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     stock: new StockService(db, clock, audit, outbox, approvals),
     issuance: new IssuanceService(db, clock, audit, outbox, approvals, secretBox, connectivity),
     ledger: new LedgerService(db, clock, audit, outbox, approvals),
+    revocations: new RevocationService(db, clock, audit, outbox, approvals),
+    outbox,
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
   return { state: 'ready', services, close: () => db.destroy() }

@@ -215,6 +215,98 @@ export const daySummary = z.object({
     .nullable(),
 })
 
+export const REVOCATION_REASONS = ['change_device', 'lost', 'stolen', 'broken', 'unneeded', 'other'] as const
+export const REVOCATION_CHANNELS = ['in_person', 'paper'] as const
+export const REVOCATION_STATES = [
+  'awaiting_branch',
+  'awaiting_central',
+  'completed',
+  'rejected',
+  'withdrawn',
+] as const
+const requestId = z.string().uuid()
+
+export const revocationRequestInput = z
+  .object({
+    cif,
+    channel: z.enum(REVOCATION_CHANNELS),
+    reason: z.enum(REVOCATION_REASONS),
+    note: z.string().trim().max(200).optional(),
+    identity: identity.optional(),
+    paper: z
+      .object({
+        formNo: z
+          .string()
+          .trim()
+          .min(1)
+          .max(20)
+          .regex(/^[A-Za-z0-9-]+$/, 'form number is letters, digits and hyphens'),
+        receivedOn: businessDateSchema,
+        sealChecked: z.literal(true, 'the seal check (届出印照合) must be done'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.reason === 'other' && !v.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'その他 needs a note' })
+    if (v.channel === 'in_person' && !v.identity) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity'],
+        message: 'an in-person revocation needs the identity check',
+      })
+    }
+    if (v.channel === 'paper' && !v.paper) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['paper'],
+        message: 'a paper revocation needs the form number, received date and seal check',
+      })
+    }
+  })
+
+export const timelineEvent = z.object({
+  at: isoDateTime,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.unknown(),
+})
+
+export const revocationSummary = z.object({
+  id: z.string(),
+  cif,
+  customerName: z.string(),
+  otpStatus: z.enum(OTP_STATUSES),
+  channel: z.enum(REVOCATION_CHANNELS),
+  reason: z.enum(REVOCATION_REASONS),
+  note: z.string().nullable(),
+  state: z.enum(REVOCATION_STATES),
+  maker: z.string(),
+  makerName: z.string(),
+  checker: z.string().nullable(),
+  tokenKind: z.enum(TOKEN_KINDS).nullable(),
+  tokenSerial: z.string().nullable(),
+  formNo: z.string().nullable(),
+  receivedOn: z.string().nullable(),
+  dueOn: z.string().nullable(),
+  overdue: z.boolean(),
+  ageDays: z.number().int(),
+  createdAt: isoDateTime,
+  decidedAt: isoDateTime.nullable(),
+  decidedBy: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+})
+export type RevocationSummary = z.infer<typeof revocationSummary>
+export const revocationDetail = revocationSummary.extend({
+  identityKind: z.string().nullable(),
+  sealChecked: z.boolean().nullable(),
+  prevStatus: z.enum(OTP_STATUSES).nullable(),
+  timeline: z.array(timelineEvent),
+})
+export type RevocationDetail = z.infer<typeof revocationDetail>
+
 export const channels = {
   'app.status': channel({
     input: noInput,
@@ -338,6 +430,56 @@ export const channels = {
     input: z.object({ countedYen: yen, note: z.string().trim().max(200).optional(), approval }).strict(),
     output: daySummary,
     access: COUNTER,
+  }),
+  'revocations.request': channel({
+    input: revocationRequestInput,
+    output: revocationDetail,
+    access: COUNTER,
+  }),
+  'revocations.suspend': channel({
+    input: z
+      .object({ cif, reason: z.enum(['lost', 'stolen']), note: z.string().trim().max(200).optional() })
+      .strict(),
+    output: z.object({ requestId: z.string(), otpStatus: z.enum(OTP_STATUSES) }),
+    access: COUNTER,
+  }),
+  'revocations.approve': channel({
+    input: z.object({ requestId, approval: approval.optional() }).strict(),
+    output: revocationDetail,
+    access: COUNTER,
+  }),
+  'revocations.reject': channel({
+    input: z.object({ requestId, reason, approval: approval.optional() }).strict(),
+    output: revocationDetail,
+    access: COUNTER,
+  }),
+  'revocations.withdraw': channel({
+    input: z.object({ requestId, reason, approval: approval.optional() }).strict(),
+    output: revocationDetail,
+    access: COUNTER,
+  }),
+  'revocations.get': channel({
+    input: z.object({ requestId }).strict(),
+    output: revocationDetail,
+    access: COUNTER,
+  }),
+  'revocations.list': channel({
+    input: z
+      .object({
+        state: z.enum(REVOCATION_STATES).optional(),
+        channel: z.enum(REVOCATION_CHANNELS).optional(),
+        cif: cif.optional(),
+        openOnly: z.boolean().optional(),
+        sort: z.enum(['age', 'due']).default('due'),
+      })
+      .strict(),
+    output: z.object({ items: z.array(revocationSummary) }),
+    access: COUNTER,
+  }),
+  'approvals.inbox': channel({
+    input: noInput,
+    output: z.object({ items: z.array(revocationSummary) }),
+    access: ['supervisor'],
   }),
   'audit.list': channel({
     input: z

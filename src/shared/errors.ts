@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'OFFLINE',
   'CASH_SHORT',
   'ALREADY_VOIDED',
+  'REVOCATION_OPEN',
+  'CUSTOMER_CHANGED',
+  'APPROVAL_REQUIRED',
   'DB_CORRUPT',
   'INTERNAL',
   /** Client side only: the main process or bridge could not be reached. */

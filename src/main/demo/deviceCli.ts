@@ -25,7 +25,12 @@ async function main(): Promise<number> {
   const bank = generateDemoBank()
   const token = bank.stock.find((s) => s.serial === values.serial)
   if (!token) {
-    console.error(`not a demo stock serial: ${values.serial ?? '(none)'}; demo serials: ${bank.stock.map((s) => s.serial).slice(0, 6).join(', ')}, …`)
+    console.error(
+      `not a demo stock serial: ${values.serial ?? '(none)'}; demo serials: ${bank.stock
+        .map((s) => s.serial)
+        .slice(0, 6)
+        .join(', ')}, …`,
+    )
     return 2
   }
   let counter = 0

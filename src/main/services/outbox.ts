@@ -8,6 +8,7 @@ export type MutationName =
   | 'revocation.request'
   | 'revocation.approve'
   | 'revocation.reject'
+  | 'revocation.withdraw'
   | 'fee.void'
   | 'ledger.close_day'
   | 'inventory.write_off'
@@ -34,5 +35,14 @@ export class Outbox {
       created_at: this.clock.now().toISOString(),
     })
     return id as number
+  }
+
+  /**
+   * What waits to be sent, in sending order: suspensions first (priority), then in the order the work
+   * was done. The sync client numbers mutations in this order when it sends them.
+   */
+  async pending(db: Knex): Promise<{ id: number; name: MutationName; args: unknown; priority: number }[]> {
+    const rows = await db('outbox').orderBy([{ column: 'priority', order: 'desc' }, { column: 'id' }])
+    return rows.map((r) => ({ id: r.id, name: r.name, args: JSON.parse(r.args_json), priority: r.priority }))
   }
 }

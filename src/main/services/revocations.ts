@@ -1,0 +1,523 @@
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import type { ApprovalInput, RevocationDetail, RevocationSummary } from '../../shared/contract'
+import type { OtpStatus } from '../../shared/domain'
+import { DomainError } from '../../shared/result'
+import type { Clock } from '../clock'
+import { businessDate } from '../domain/businessDate'
+import {
+  canMoveRevocation,
+  isOverdue,
+  OPEN_REVOCATION_STATES,
+  paperDueOn,
+  withdrawalNeedsApproval,
+  type RevocationMove,
+  type RevocationState,
+} from '../domain/revocationRules'
+import { canMove } from '../domain/statusRules'
+import type { ApprovalService } from './approvals'
+import type { AuditLog } from './audit'
+import type { Outbox } from './outbox'
+import type { Session } from './sessions'
+
+type Db = Knex | Knex.Transaction
+
+export interface RevocationRequestInput {
+  cif: string
+  channel: 'in_person' | 'paper'
+  reason: 'change_device' | 'lost' | 'stolen' | 'broken' | 'unneeded' | 'other'
+  note?: string
+  identity?: { kind: string; last4: string }
+  paper?: { formNo: string; receivedOn: string; sealChecked: true }
+}
+
+/** Tokens that still work: a revocation or suspension is about one of these. */
+const LIVE_TOKEN_STATES = ['issued', 'active']
+/** 緊急停止 rows go to the front of the outbox (SYNC-PROTOCOL: central applies a suspension at once). */
+export const SUSPENSION_PRIORITY = 10
+
+/**
+ * In-person and paper revocations, emergency suspension, branch approval, withdrawal, and the outcomes
+ * central reports (DOMAIN.md: Revocations). Every method is one transaction: request row, customer
+ * status, audit row and outbox row together.
+ */
+export class RevocationService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
+    private readonly approvals: ApprovalService,
+  ) {}
+
+  /** Recorded as waiting for branch approval; the customer's status does not change yet. */
+  async request(session: Session, input: RevocationRequestInput): Promise<RevocationDetail> {
+    const id = randomUUID()
+    await this.db.transaction(async (trx) => {
+      const customer = await this.loadCustomer(trx, input.cif)
+      if (!canMove('requestRevocation', customer.otp_status)) {
+        throw new DomainError(
+          'CONFLICT',
+          `a customer in status ${customer.otp_status} has no token to revoke`,
+        )
+      }
+      await this.assertNoOpenRevocation(trx, input.cif)
+      const token = await this.liveToken(trx, input.cif)
+      const at = this.clock.now().toISOString()
+      const dueOn = input.paper ? paperDueOn(input.paper.receivedOn) : null
+      await trx('requests').insert({
+        id,
+        kind: 'revocation',
+        cif: input.cif,
+        token_id: token?.id ?? null,
+        state: 'awaiting_branch',
+        maker: session.staffId,
+        channel: input.channel,
+        reason: input.reason,
+        note: input.note ?? null,
+        identity_kind: input.identity?.kind ?? null,
+        identity_last4: input.identity?.last4 ?? null,
+        form_no: input.paper?.formNo ?? null,
+        received_on: input.paper?.receivedOn ?? null,
+        due_on: dueOn,
+        seal_checked: input.paper ? true : null,
+        prev_status: customer.otp_status,
+        created_at: at,
+        updated_at: at,
+      })
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'revocation.request',
+        entity: 'customer',
+        entityKey: input.cif,
+        after: {
+          requestId: id,
+          channel: input.channel,
+          reason: input.reason,
+          dueOn,
+          state: 'awaiting_branch',
+        },
+      })
+      await this.outbox.add(
+        trx,
+        'revocation.request',
+        {
+          requestId: id,
+          cif: input.cif,
+          tokenId: token?.id ?? null,
+          channel: input.channel,
+          reason: input.reason,
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.paper
+            ? { paperForm: { formNo: input.paper.formNo, receivedOn: input.paper.receivedOn } }
+            : {}),
+          identity: input.identity ?? null,
+        },
+        session.staffId,
+      )
+    })
+    return this.get(id)
+  }
+
+  /** 緊急停止 for a lost or stolen token: effective at the branch at once, sent to central first. */
+  async suspend(session: Session, input: { cif: string; reason: 'lost' | 'stolen'; note?: string }) {
+    const id = randomUUID()
+    await this.db.transaction(async (trx) => {
+      const customer = await this.loadCustomer(trx, input.cif)
+      if (!canMove('suspend', customer.otp_status)) {
+        throw new DomainError('CONFLICT', `a customer in status ${customer.otp_status} cannot be suspended`)
+      }
+      const token = await this.liveToken(trx, input.cif)
+      const at = this.clock.now().toISOString()
+      await trx('requests').insert({
+        id,
+        kind: 'suspension',
+        cif: input.cif,
+        token_id: token?.id ?? null,
+        state: 'completed',
+        maker: session.staffId,
+        reason: input.reason,
+        note: input.note ?? null,
+        prev_status: customer.otp_status,
+        created_at: at,
+        updated_at: at,
+      })
+      await trx('customers')
+        .where({ cif: input.cif })
+        .update({ otp_status: 'suspended', status_changed_at: at, updated_at: at })
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'token.suspend',
+        entity: 'customer',
+        entityKey: input.cif,
+        before: { otpStatus: customer.otp_status },
+        after: { otpStatus: 'suspended', requestId: id, reason: input.reason },
+      })
+      await this.outbox.add(
+        trx,
+        'token.suspend',
+        { requestId: id, cif: input.cif, tokenId: token?.id ?? null, reason: input.reason },
+        session.staffId,
+        SUSPENSION_PRIORITY,
+      )
+    })
+    return { requestId: id, otpStatus: 'suspended' as const }
+  }
+
+  /**
+   * A supervisor approves: either logged in (the inbox) or at the teller's PC with the approval dialog.
+   * Refused when the customer's status moved since the request (someone else acted meanwhile).
+   */
+  async approve(session: Session, input: { requestId: string; approval?: ApprovalInput }) {
+    const request = await this.loadRequest(this.db, input.requestId)
+    const approval = await this.checker(session, request, input.approval, 'revocation.approve')
+    await this.db.transaction(async (trx) => {
+      const req = await this.loadRequest(trx, input.requestId)
+      this.assertMove('approve', req.state)
+      const customer = await this.loadCustomer(trx, req.cif)
+      if (customer.otp_status !== req.prev_status || !canMove('approveRevocation', customer.otp_status)) {
+        throw new DomainError(
+          'CUSTOMER_CHANGED',
+          `the customer's status changed from ${req.prev_status} to ${customer.otp_status} since the request`,
+        )
+      }
+      if (approval.consume) await approval.consume(trx)
+      const at = this.clock.now().toISOString()
+      await trx('requests')
+        .where({ id: req.id })
+        .update({
+          state: 'awaiting_central',
+          checker: approval.checker,
+          decided_at: at,
+          decided_by: approval.checker,
+          updated_at: at,
+        })
+      await trx('customers')
+        .where({ cif: req.cif })
+        .update({ otp_status: 'revocation_pending', status_changed_at: at, updated_at: at })
+      await this.audit.append(trx, {
+        actor: approval.checker,
+        action: 'revocation.approve',
+        entity: 'customer',
+        entityKey: req.cif,
+        before: { otpStatus: customer.otp_status, state: req.state },
+        after: {
+          otpStatus: 'revocation_pending',
+          state: 'awaiting_central',
+          requestId: req.id,
+          maker: req.maker,
+        },
+      })
+      await this.outbox.add(
+        trx,
+        'revocation.approve',
+        { requestId: req.id, checker: approval.checker },
+        session.staffId,
+      )
+    })
+    return this.get(input.requestId)
+  }
+
+  async reject(session: Session, input: { requestId: string; reason: string; approval?: ApprovalInput }) {
+    const request = await this.loadRequest(this.db, input.requestId)
+    const approval = await this.checker(session, request, input.approval, 'revocation.reject')
+    await this.db.transaction(async (trx) => {
+      const req = await this.loadRequest(trx, input.requestId)
+      this.assertMove('reject', req.state)
+      if (approval.consume) await approval.consume(trx)
+      const at = this.clock.now().toISOString()
+      await trx('requests').where({ id: req.id }).update({
+        state: 'rejected',
+        checker: approval.checker,
+        decided_at: at,
+        decided_by: approval.checker,
+        decision_reason: input.reason,
+        updated_at: at,
+      })
+      await this.audit.append(trx, {
+        actor: approval.checker,
+        action: 'revocation.reject',
+        entity: 'customer',
+        entityKey: req.cif,
+        before: { state: req.state },
+        after: { state: 'rejected', requestId: req.id, reason: input.reason, maker: req.maker },
+      })
+      await this.outbox.add(
+        trx,
+        'revocation.reject',
+        { requestId: req.id, checker: approval.checker, reason: input.reason },
+        session.staffId,
+      )
+    })
+    return this.get(input.requestId)
+  }
+
+  /** The customer changed their mind: possible until central completes; approval once approved. */
+  async withdraw(session: Session, input: { requestId: string; reason: string; approval?: ApprovalInput }) {
+    const request = await this.loadRequest(this.db, input.requestId)
+    this.assertMove('withdraw', request.state)
+    const needsApproval = withdrawalNeedsApproval(request.state)
+    const approval = needsApproval
+      ? await this.checker(session, request, input.approval, 'revocation.withdraw', session.staffId)
+      : null
+    await this.db.transaction(async (trx) => {
+      const req = await this.loadRequest(trx, input.requestId)
+      this.assertMove('withdraw', req.state)
+      if (withdrawalNeedsApproval(req.state) !== needsApproval)
+        throw new DomainError('CONFLICT', 'the request changed meanwhile')
+      if (approval?.consume) await approval.consume(trx)
+      const at = this.clock.now().toISOString()
+      const customer = await this.loadCustomer(trx, req.cif)
+      await trx('requests')
+        .where({ id: req.id })
+        .update({
+          state: 'withdrawn',
+          decided_at: at,
+          decided_by: approval?.checker ?? session.staffId,
+          decision_reason: input.reason,
+          updated_at: at,
+        })
+      // An approved request had moved the customer to 利用解除手続中: back to where they were.
+      if (needsApproval && customer.otp_status === 'revocation_pending') {
+        await trx('customers')
+          .where({ cif: req.cif })
+          .update({ otp_status: req.prev_status, status_changed_at: at, updated_at: at })
+      }
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'revocation.withdraw',
+        entity: 'customer',
+        entityKey: req.cif,
+        before: { state: req.state, otpStatus: customer.otp_status },
+        after: {
+          state: 'withdrawn',
+          requestId: req.id,
+          reason: input.reason,
+          otpStatus: needsApproval ? req.prev_status : customer.otp_status,
+          checker: approval?.checker ?? null,
+        },
+      })
+      await this.outbox.add(
+        trx,
+        'revocation.withdraw',
+        { requestId: req.id, reason: input.reason, ...(approval ? { checker: approval.checker } : {}) },
+        session.staffId,
+      )
+    })
+    return this.get(input.requestId)
+  }
+
+  /** Central completed the revocation: 利用解除済, the token revoked and a hard device unusable. */
+  async applyCentralCompletion(requestId: string, completedAt: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const req = await this.loadRequest(trx, requestId)
+      this.assertMove('complete', req.state)
+      const at = this.clock.now().toISOString()
+      const customer = await this.loadCustomer(trx, req.cif)
+      await trx('requests')
+        .where({ id: req.id })
+        .update({ state: 'completed', decided_at: completedAt, decided_by: 'central', updated_at: at })
+      await trx('customers')
+        .where({ cif: req.cif })
+        .update({ otp_status: 'revoked', status_changed_at: completedAt, updated_at: at })
+      if (req.token_id) {
+        const token = await trx('tokens').where({ id: req.token_id }).first()
+        await trx('tokens').where({ id: req.token_id }).update({ state: 'revoked', revoked_at: completedAt })
+        if (token?.serial)
+          await trx('inventory')
+            .where({ serial: token.serial })
+            .update({ state: 'revoked', seed_sealed: null, updated_at: at })
+      }
+      await this.audit.append(trx, {
+        actor: 'central',
+        action: 'revocation.complete',
+        entity: 'customer',
+        entityKey: req.cif,
+        before: { otpStatus: customer.otp_status, state: req.state },
+        after: { otpStatus: 'revoked', state: 'completed', requestId: req.id, completedAt },
+      })
+    })
+  }
+
+  /** Central refused the revocation: the customer goes back to the status before the request. */
+  async applyCentralRejection(requestId: string, reason: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const req = await this.loadRequest(trx, requestId)
+      this.assertMove('centralReject', req.state)
+      const at = this.clock.now().toISOString()
+      const customer = await this.loadCustomer(trx, req.cif)
+      await trx('requests').where({ id: req.id }).update({
+        state: 'rejected',
+        decided_at: at,
+        decided_by: 'central',
+        decision_reason: reason,
+        updated_at: at,
+      })
+      await trx('customers')
+        .where({ cif: req.cif })
+        .update({ otp_status: req.prev_status, status_changed_at: at, updated_at: at })
+      await this.audit.append(trx, {
+        actor: 'central',
+        action: 'revocation.central_reject',
+        entity: 'customer',
+        entityKey: req.cif,
+        before: { otpStatus: customer.otp_status, state: req.state },
+        after: { otpStatus: req.prev_status, state: 'rejected', requestId: req.id, reason },
+      })
+    })
+  }
+
+  async get(requestId: string): Promise<RevocationDetail> {
+    const row = await this.summaryQuery(this.db).where('r.id', requestId).first()
+    if (!row) throw new DomainError('NOT_FOUND', `no revocation ${requestId}`)
+    const events = await this.db('audit')
+      .where({ entity: 'customer', entity_key: row.cif })
+      .whereRaw(`json_extract(after_json, '$.requestId') = ?`, [requestId])
+      .orderBy('id')
+    return {
+      ...this.toSummary(row),
+      identityKind: row.identity_kind,
+      sealChecked: row.seal_checked === null ? null : Boolean(row.seal_checked),
+      prevStatus: row.prev_status,
+      timeline: events.map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        detail: e.after_json ? JSON.parse(e.after_json) : null,
+      })),
+    }
+  }
+
+  async list(filter: {
+    state?: RevocationState
+    channel?: string
+    cif?: string
+    openOnly?: boolean
+    sort: 'age' | 'due'
+  }) {
+    const q = this.summaryQuery(this.db)
+    if (filter.state) q.where('r.state', filter.state)
+    if (filter.openOnly) q.whereIn('r.state', OPEN_REVOCATION_STATES as RevocationState[])
+    if (filter.channel) q.where('r.channel', filter.channel)
+    if (filter.cif) q.where('r.cif', filter.cif)
+    if (filter.sort === 'due') q.orderByRaw(`r.due_on IS NULL, r.due_on`).orderBy('r.created_at')
+    else q.orderBy('r.created_at')
+    return { items: (await q).map((row) => this.toSummary(row)) }
+  }
+
+  /** What waits for a supervisor: revocations to approve or reject, oldest first, not their own. */
+  async inbox() {
+    const rows = await this.summaryQuery(this.db).where('r.state', 'awaiting_branch').orderBy('r.created_at')
+    return { items: rows.map((row) => this.toSummary(row)) }
+  }
+
+  private summaryQuery(db: Db) {
+    return db('requests as r')
+      .join('customers as c', 'c.cif', 'r.cif')
+      .leftJoin('staff as s', 's.staff_id', 'r.maker')
+      .leftJoin('tokens as t', 't.id', 'r.token_id')
+      .where('r.kind', 'revocation')
+      .select(
+        'r.*',
+        'c.name_kanji as customer_name',
+        'c.otp_status as otp_status',
+        's.name as maker_name',
+        't.kind as token_kind',
+        't.serial as token_serial',
+      )
+  }
+
+  private toSummary(row: Record<string, unknown>): RevocationSummary {
+    const now = this.clock.now()
+    const createdAt = row['created_at'] as string
+    const state = row['state'] as RevocationState
+    const dueOn = (row['due_on'] as string | null) ?? null
+    return {
+      id: row['id'] as string,
+      cif: row['cif'] as string,
+      customerName: row['customer_name'] as string,
+      otpStatus: row['otp_status'] as OtpStatus,
+      channel: row['channel'] as 'in_person' | 'paper',
+      reason: row['reason'] as RevocationSummary['reason'],
+      note: (row['note'] as string | null) ?? null,
+      state,
+      maker: row['maker'] as string,
+      makerName: (row['maker_name'] as string | null) ?? (row['maker'] as string),
+      checker: (row['checker'] as string | null) ?? null,
+      tokenKind: (row['token_kind'] as 'soft' | 'hard' | null) ?? null,
+      tokenSerial: (row['token_serial'] as string | null) ?? null,
+      formNo: (row['form_no'] as string | null) ?? null,
+      receivedOn: (row['received_on'] as string | null) ?? null,
+      dueOn,
+      overdue: isOverdue(state, dueOn, businessDate(now)),
+      ageDays: Math.floor((now.getTime() - new Date(createdAt).getTime()) / 86_400_000),
+      createdAt,
+      decidedAt: (row['decided_at'] as string | null) ?? null,
+      decidedBy: (row['decided_by'] as string | null) ?? null,
+      decisionReason: (row['decision_reason'] as string | null) ?? null,
+    }
+  }
+
+  /**
+   * Who checks: the logged-in supervisor (not the maker), or a supervisor approving at this PC with the
+   * dialog. Verified before the transaction; the approval's TOTP step is consumed inside it.
+   */
+  private async checker(
+    session: Session,
+    request: { maker: string },
+    approval: ApprovalInput | undefined,
+    action: string,
+    maker = request.maker,
+  ): Promise<{ checker: string; consume?: (trx: Knex.Transaction) => Promise<void> }> {
+    if (approval) {
+      const checked = await this.approvals.verify(approval, maker, session.branchCode, action)
+      return { checker: checked.checker, consume: (trx) => this.approvals.consume(trx, checked) }
+    }
+    if (session.role !== 'supervisor') {
+      throw new DomainError('APPROVAL_REQUIRED', 'a supervisor must approve this (approval dialog or inbox)')
+    }
+    if (session.staffId === maker)
+      throw new DomainError('MAKER_IS_CHECKER', 'the maker cannot approve their own request')
+    return { checker: session.staffId }
+  }
+
+  private assertMove(move: RevocationMove, state: RevocationState): void {
+    if (!canMoveRevocation(move, state)) {
+      throw new DomainError(
+        'CONFLICT',
+        `a request that is ${state} cannot be ${move === 'withdraw' ? 'withdrawn' : `${move}d`}`,
+      )
+    }
+  }
+
+  private async loadRequest(db: Db, requestId: string) {
+    const req = await db('requests').where({ id: requestId, kind: 'revocation' }).first()
+    if (!req) throw new DomainError('NOT_FOUND', `no revocation ${requestId}`)
+    return req as {
+      id: string
+      cif: string
+      state: RevocationState
+      maker: string
+      prev_status: OtpStatus
+      token_id: number | null
+    }
+  }
+
+  private async loadCustomer(db: Db, cif: string) {
+    const customer = await db('customers').where({ cif }).first()
+    if (!customer) throw new DomainError('NOT_FOUND', `no customer with CIF ${cif}`)
+    return customer as { cif: string; otp_status: OtpStatus }
+  }
+
+  private async liveToken(db: Db, cif: string) {
+    return db('tokens').where({ cif }).whereIn('state', LIVE_TOKEN_STATES).orderBy('id', 'desc').first()
+  }
+
+  private async assertNoOpenRevocation(db: Db, cif: string): Promise<void> {
+    const open = await db('requests')
+      .where({ cif, kind: 'revocation' })
+      .whereIn('state', OPEN_REVOCATION_STATES as RevocationState[])
+      .first()
+    if (open) throw new DomainError('REVOCATION_OPEN', `customer ${cif} already has an open revocation`)
+  }
+}
