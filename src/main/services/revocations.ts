@@ -183,15 +183,13 @@ export class RevocationService {
       }
       if (approval.consume) await approval.consume(trx)
       const at = this.clock.now().toISOString()
-      await trx('requests')
-        .where({ id: req.id })
-        .update({
-          state: 'awaiting_central',
-          checker: approval.checker,
-          decided_at: at,
-          decided_by: approval.checker,
-          updated_at: at,
-        })
+      await trx('requests').where({ id: req.id }).update({
+        state: 'awaiting_central',
+        checker: approval.checker,
+        decided_at: at,
+        decided_by: approval.checker,
+        updated_at: at,
+      })
       await trx('customers')
         .where({ cif: req.cif })
         .update({ otp_status: 'revocation_pending', status_changed_at: at, updated_at: at })

@@ -9,6 +9,9 @@ import ReceiptView from '../views/ReceiptView.vue'
 import StockView from '../views/StockView.vue'
 import LedgerView from '../views/LedgerView.vue'
 import AuditView from '../views/AuditView.vue'
+import RevocationFormView from '../views/RevocationFormView.vue'
+import InboxView from '../views/InboxView.vue'
+import RevocationsView from '../views/RevocationsView.vue'
 import CustomerView from '../views/CustomerView.vue'
 import AccountView from '../views/AccountView.vue'
 import SettingsView from '../views/SettingsView.vue'
@@ -50,6 +53,15 @@ const routes: RouteRecordRaw[] = [
   { path: '/stock', name: 'stock', component: StockView, meta: { roles: COUNTER } },
   { path: '/ledger', name: 'ledger', component: LedgerView, meta: { roles: COUNTER } },
   { path: '/audit', name: 'audit', component: AuditView, meta: { roles: ['supervisor'] } },
+  {
+    path: '/customers/:cif/revoke',
+    name: 'revoke',
+    component: RevocationFormView,
+    props: true,
+    meta: { roles: COUNTER },
+  },
+  { path: '/approvals', name: 'approvals', component: InboxView, meta: { roles: ['supervisor'] } },
+  { path: '/revocations', name: 'revocations', component: RevocationsView, meta: { roles: COUNTER } },
   { path: '/account', name: 'account', component: AccountView },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
