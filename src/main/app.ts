@@ -12,6 +12,9 @@ import { LedgerService } from './services/ledger'
 import { Outbox } from './services/outbox'
 import { RevocationService } from './services/revocations'
 import { StockService } from './services/stock'
+import { SyncClient } from './sync/client'
+import { SyncScheduler } from './sync/scheduler'
+import { SyncService } from './sync/syncService'
 import { CustomerService } from './services/customers'
 import { SessionTable } from './services/sessions'
 import { SettingsService } from './services/settings'
@@ -26,6 +29,8 @@ export interface AppOptions {
   demo?: boolean
   /** Fix the idle lock (browser mode and tests); otherwise the admin's setting applies. */
   idleLockSeconds?: number
+  /** Run the sync scheduler (default true); tests drive `syncClient.syncOnce()` themselves. */
+  startSync?: boolean
 }
 
 export interface Services {
@@ -43,6 +48,8 @@ export interface Services {
   ledger: LedgerService
   revocations: RevocationService
   outbox: Outbox
+  syncClient: SyncClient
+  sync: SyncService
 }
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
@@ -70,6 +77,9 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const outbox = new Outbox(clock)
   const connectivity = new Connectivity(db, clock, options.centralUrl)
   const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
+  const revocations = new RevocationService(db, clock, audit, outbox, approvals)
+  const syncClient = new SyncClient(db, clock, secretBox, revocations)
+  const scheduler = new SyncScheduler(() => syncClient.syncOnce())
   const services: Services = {
     db,
     clock,
@@ -83,9 +93,22 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     stock: new StockService(db, clock, audit, outbox, approvals),
     issuance: new IssuanceService(db, clock, audit, outbox, approvals, secretBox, connectivity),
     ledger: new LedgerService(db, clock, audit, outbox, approvals),
-    revocations: new RevocationService(db, clock, audit, outbox, approvals),
+    revocations,
     outbox,
+    syncClient,
+    sync: new SyncService(db, clock, audit, outbox, syncClient, scheduler, connectivity),
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
-  return { state: 'ready', services, close: () => db.destroy() }
+  if (options.startSync !== false) {
+    outbox.onAdded = () => scheduler.notifyChange()
+    if (await syncClient.enrolled()) scheduler.start()
+  }
+  return {
+    state: 'ready',
+    services,
+    close: async () => {
+      scheduler.stop()
+      await db.destroy()
+    },
+  }
 }

@@ -307,6 +307,47 @@ export const revocationDetail = revocationSummary.extend({
 })
 export type RevocationDetail = z.infer<typeof revocationDetail>
 
+export const syncStatus = z.object({
+  enrolled: z.boolean(),
+  centralUrl: z.string().nullable(),
+  clientId: z.string().nullable(),
+  online: z.boolean(),
+  lastSuccessAt: isoDateTime.nullable(),
+  lastAttemptAt: isoDateTime.nullable(),
+  lastError: z.string().nullable(),
+  outboxDepth: z.number().int(),
+  oldestWaitingAt: isoDateTime.nullable(),
+  openProblems: z.number().int(),
+})
+export type SyncStatus = z.infer<typeof syncStatus>
+export const syncQueue = z.object({
+  waiting: z.array(
+    z.object({
+      id: z.number().int(),
+      mutationId: z.number().int().nullable(),
+      name: z.string(),
+      actor: z.string(),
+      createdAt: isoDateTime,
+      priority: z.number().int(),
+    }),
+  ),
+  problems: z.array(
+    z.object({
+      id: z.number().int(),
+      mutationId: z.number().int(),
+      name: z.string(),
+      actor: z.string(),
+      code: z.string(),
+      args: z.unknown(),
+      createdAt: isoDateTime,
+      resolvedAt: isoDateTime.nullable(),
+      resolvedBy: z.string().nullable(),
+      resolution: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+})
+
 export const channels = {
   'app.status': channel({
     input: noInput,
@@ -480,6 +521,32 @@ export const channels = {
     input: noInput,
     output: z.object({ items: z.array(revocationSummary) }),
     access: ['supervisor'],
+  }),
+  'sync.status': channel({ input: noInput, output: syncStatus, access: 'any' }),
+  'sync.now': channel({ input: noInput, output: syncStatus, access: 'any' }),
+  'sync.enroll': channel({
+    input: z
+      .object({
+        centralUrl: z.string().trim().min(8).max(200),
+        enrollmentCode: z.string().trim().min(6).max(64),
+        workstationName: z.string().trim().min(1).max(64),
+      })
+      .strict(),
+    output: syncStatus,
+    access: ['admin'],
+  }),
+  'sync.queue': channel({ input: noInput, output: syncQueue, access: ['supervisor', 'admin'] }),
+  'sync.resolveProblem': channel({
+    input: z
+      .object({ id: z.number().int().positive(), action: z.enum(['retry', 'accept']), note: reason })
+      .strict(),
+    output: syncQueue,
+    access: ['supervisor'],
+  }),
+  'sync.exportOutbox': channel({
+    input: noInput,
+    output: z.object({ fileName: z.string(), content: z.string() }),
+    access: ['supervisor', 'admin'],
   }),
   'audit.list': channel({
     input: z

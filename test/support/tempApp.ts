@@ -26,6 +26,7 @@ export async function tempApp(options: Partial<AppOptions> = {}): Promise<TempAp
     keyStore: new FileKeyStore(join(dir, 'desk.key')),
     clock,
     demo: true,
+    startSync: false,
     ...options,
   })
   if (app.state !== 'ready') throw new Error(app.message)

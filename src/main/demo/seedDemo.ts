@@ -58,8 +58,10 @@ export async function seedDemo(
       })),
     )
     await trx.batchInsert('accounts', accounts, 200).transacting(trx)
-    const tokens = bank.customers.flatMap((c) =>
-      c.tokens.map((t) => ({
+    // Token uids match the central demo bank (`npm run central -- demo`), so both sides name them alike.
+    const tokens = bank.customers.flatMap((c, ci) =>
+      c.tokens.map((t, ti) => ({
+        uid: `demo-${ci}-${ti}`,
         cif: c.cif,
         kind: t.kind,
         serial: t.serial,

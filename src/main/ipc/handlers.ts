@@ -66,6 +66,12 @@ const implementation: Implementation = {
   'revocations.get': (s, { input }) => s.revocations.get(input.requestId),
   'revocations.list': (s, { input }) => s.revocations.list(input),
   'approvals.inbox': (s) => s.revocations.inbox(),
+  'sync.status': (s) => s.sync.status(),
+  'sync.now': (s) => s.sync.syncNow(),
+  'sync.enroll': (s, { session, input }) => s.sync.enroll(session!, input),
+  'sync.queue': (s) => s.sync.queue(),
+  'sync.resolveProblem': (s, { session, input }) => s.sync.resolveProblem(session!, input),
+  'sync.exportOutbox': (s, { session }) => s.sync.exportOutbox(session!),
   'settings.get': (s) => s.settings.get(),
   'settings.update': (s, { session, input }) => s.settings.update(session!, input),
 }

@@ -16,8 +16,8 @@ export class Connectivity {
   ) {}
 
   async online(): Promise<boolean> {
-    if (!this.centralUrl) return false
     const state = await this.db('sync_state').where({ id: 1 }).first()
+    if (!this.centralUrl && !state?.central_url) return false
     if (!state?.last_success_at) return false
     return this.clock.now().getTime() - new Date(state.last_success_at).getTime() <= ONLINE_WITHIN_MS
   }

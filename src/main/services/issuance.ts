@@ -174,6 +174,7 @@ export class IssuanceService {
         updated_at: at,
       })
       const [tokenId] = await trx('tokens').insert({
+        uid: requestId,
         cif: input.cif,
         kind: 'hard',
         serial: input.serial,

@@ -18,6 +18,9 @@ export type MutationName =
  * reports, so a change is never committed without its mutation (or the other way round).
  */
 export class Outbox {
+  /** Called after a row is added, so the sync scheduler can send it soon. */
+  onAdded: () => void = () => {}
+
   constructor(private readonly clock: Clock) {}
 
   async add(
@@ -34,6 +37,8 @@ export class Outbox {
       priority,
       created_at: this.clock.now().toISOString(),
     })
+    // After the caller's commit, typically: the scheduler waits a moment before it reads the outbox.
+    this.onAdded()
     return id as number
   }
 

@@ -306,8 +306,12 @@ export class RevocationService {
   }
 
   /** Central completed the revocation: 利用解除済, the token revoked and a hard device unusable. */
-  async applyCentralCompletion(requestId: string, completedAt: string): Promise<void> {
-    await this.db.transaction(async (trx) => {
+  async applyCentralCompletion(
+    requestId: string,
+    completedAt: string,
+    within?: Knex.Transaction,
+  ): Promise<void> {
+    await this.inTransaction(within, async (trx) => {
       const req = await this.loadRequest(trx, requestId)
       this.assertMove('complete', req.state)
       const at = this.clock.now().toISOString()
@@ -338,8 +342,8 @@ export class RevocationService {
   }
 
   /** Central refused the revocation: the customer goes back to the status before the request. */
-  async applyCentralRejection(requestId: string, reason: string): Promise<void> {
-    await this.db.transaction(async (trx) => {
+  async applyCentralRejection(requestId: string, reason: string, within?: Knex.Transaction): Promise<void> {
+    await this.inTransaction(within, async (trx) => {
       const req = await this.loadRequest(trx, requestId)
       this.assertMove('centralReject', req.state)
       const at = this.clock.now().toISOString()
@@ -363,6 +367,14 @@ export class RevocationService {
         after: { otpStatus: req.prev_status, state: 'rejected', requestId: req.id, reason },
       })
     })
+  }
+
+  /** Central's news is applied inside the pull's transaction; tests call these on their own. */
+  private inTransaction(
+    within: Knex.Transaction | undefined,
+    work: (trx: Knex.Transaction) => Promise<void>,
+  ): Promise<void> {
+    return within ? work(within) : this.db.transaction(work)
   }
 
   async get(requestId: string): Promise<RevocationDetail> {

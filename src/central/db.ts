@@ -1,0 +1,42 @@
+import knex, { type Knex } from 'knex'
+import { centralMigrationSource } from './migrations'
+
+/** Central's database: a SQLite file by default, PostgreSQL when DATABASE_URL is a postgres:// URL. */
+export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }): Knex {
+  const url = options.databaseUrl
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } })
+  }
+  if (!options.dbFile) throw new Error('give --db FILE or set DATABASE_URL to a PostgreSQL URL')
+  return knex({
+    client: 'sqlite3',
+    connection: { filename: options.dbFile },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (
+        conn: { exec(sql: string, cb: (e: Error | null) => void): void },
+        done: (e: Error | null, c: unknown) => void,
+      ) =>
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+          (e) => done(e, conn),
+        ),
+    },
+  })
+}
+
+export async function migrateCentral(db: Knex): Promise<void> {
+  await db.migrate.latest({ migrationSource: centralMigrationSource, tableName: 'central_migrations' })
+}
+
+/**
+ * Bumps the global version inside the writing transaction (SYNC-PROTOCOL: not a sequence, not now()),
+ * so a pull never skips a change that commits late: the row lock orders the writers.
+ */
+export async function nextVersion(trx: Knex.Transaction): Promise<number> {
+  await trx('meta').where({ key: 'version' }).increment('value', 1)
+  const row = await trx('meta').where({ key: 'version' }).first('value')
+  return Number(row.value)
+}

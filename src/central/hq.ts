@@ -1,0 +1,288 @@
+import type { Knex } from 'knex'
+import type { Role } from '../shared/domain'
+import { generateDemoBank } from '../main/demo/generator'
+import { verifyDeviceOtp } from '../main/domain/deviceOtp'
+import { hashPassword } from '../main/security/passwords'
+import type { SecretBox } from '../main/security/secretBox'
+import { nextVersion } from './db'
+
+/** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
+export class Hq {
+  constructor(
+    private readonly db: Knex,
+    private readonly secretBox: SecretBox,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  addBranch(code: string, name: string) {
+    if (!/^\d{3}$/.test(code)) throw new Error('branch code is 3 digits')
+    return this.db.transaction(async (trx) => {
+      await trx('branches').insert({ code, name, version: await nextVersion(trx) })
+    })
+  }
+
+  async addStaff(input: { branch: string; staffId: string; name: string; role: Role; password: string }) {
+    if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
+      throw new Error('staff ID is a capital letter and 3 to 5 digits')
+    if (!['teller', 'supervisor', 'admin'].includes(input.role))
+      throw new Error('role is teller, supervisor or admin')
+    if (input.password.length < 8) throw new Error('the password needs at least 8 characters')
+    const hash = await hashPassword(input.password)
+    await this.db.transaction(async (trx) => {
+      if (!(await trx('branches').where({ code: input.branch }).first()))
+        throw new Error(`no branch ${input.branch}`)
+      await trx('staff').insert({
+        staff_id: input.staffId,
+        branch_code: input.branch,
+        name: input.name,
+        role: input.role,
+        password_hash: hash,
+        version: await nextVersion(trx),
+      })
+    })
+  }
+
+  /** 利用開始 reported by internet banking: token_issued → in_use, the token active. */
+  activateCustomer(cif: string) {
+    return this.db.transaction(async (trx) => {
+      const customer = await trx('customers').where({ cif }).first()
+      if (!customer) throw new Error(`no customer ${cif}`)
+      if (customer.otp_status !== 'token_issued')
+        throw new Error(`customer ${cif} is ${customer.otp_status}, not token_issued`)
+      const version = await nextVersion(trx)
+      const at = this.now().toISOString()
+      await trx('customers').where({ cif }).update({ otp_status: 'in_use', status_changed_at: at, version })
+      const token = await trx('tokens').where({ cif, state: 'issued' }).first()
+      if (token) {
+        await trx('tokens').where({ uid: token.uid }).update({ state: 'active', activated_at: at, version })
+        if (token.serial)
+          await trx('inventory').where({ serial: token.serial }).update({ state: 'active', version })
+      }
+    })
+  }
+
+  /** Puts unallocated tokens (or the named serials) into a branch's stock; their seeds reach it on its next pull. */
+  allocateTokens(branch: string, selection: { serials?: string[]; count?: number }) {
+    return this.db.transaction(async (trx) => {
+      if (!(await trx('branches').where({ code: branch }).first())) throw new Error(`no branch ${branch}`)
+      const q = trx('inventory').whereNull('branch_code').where({ state: 'in_stock' }).orderBy('serial')
+      if (selection.serials) q.whereIn('serial', selection.serials)
+      else q.limit(selection.count ?? 0)
+      const rows = await q
+      if (selection.serials && rows.length !== selection.serials.length) {
+        throw new Error('some serials are unknown or already allocated')
+      }
+      const version = await nextVersion(trx)
+      const receivedOn = this.now().toISOString().slice(0, 10)
+      for (const r of rows)
+        await trx('inventory')
+          .where({ serial: r.serial })
+          .update({ branch_code: branch, received_on: receivedOn, version })
+      return rows.map((r) => r.serial as string)
+    })
+  }
+
+  async listRevocations(state?: string) {
+    const q = this.db('requests').where({ kind: 'revocation' }).orderBy('id')
+    if (state === 'pending') q.where({ state: 'awaiting_central' })
+    else if (state) q.where({ state })
+    return (await q).map((r) => ({
+      id: r.id,
+      cif: r.cif,
+      branch: r.branch_code,
+      state: r.state,
+      maker: r.maker,
+      checker: r.checker,
+      ...JSON.parse(r.detail_json),
+    }))
+  }
+
+  /** HQ completes a revocation: 利用解除済, the token revoked, a hard device unusable. */
+  completeRevocation(id: string) {
+    return this.db.transaction(async (trx) => {
+      const req = await trx('requests').where({ id, kind: 'revocation' }).first()
+      if (!req) throw new Error(`no revocation ${id}`)
+      if (req.state !== 'awaiting_central')
+        throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
+      const version = await nextVersion(trx)
+      const at = this.now().toISOString()
+      await trx('requests').where({ id }).update({ state: 'completed', version })
+      await trx('customers')
+        .where({ cif: req.cif })
+        .update({ otp_status: 'revoked', status_changed_at: at, version })
+      if (req.token_uid) {
+        const token = await trx('tokens').where({ uid: req.token_uid }).first()
+        await trx('tokens')
+          .where({ uid: req.token_uid })
+          .update({ state: 'revoked', revoked_at: at, version })
+        if (token?.serial)
+          await trx('inventory').where({ serial: token.serial }).update({ state: 'revoked', version })
+      }
+    })
+  }
+
+  rejectRevocation(id: string, reason: string) {
+    return this.db.transaction(async (trx) => {
+      const req = await trx('requests').where({ id, kind: 'revocation' }).first()
+      if (!req) throw new Error(`no revocation ${id}`)
+      if (req.state !== 'awaiting_central')
+        throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
+      const version = await nextVersion(trx)
+      await trx('requests').where({ id }).update({ state: 'rejected', decision_reason: reason, version })
+      await trx('customers')
+        .where({ cif: req.cif })
+        .update({ otp_status: req.prev_status, status_changed_at: this.now().toISOString(), version })
+    })
+  }
+
+  /** HQ's test of a customer's device: a used HOTP counter or TOTP step is not accepted twice. */
+  verifyOtp(serial: string, otp: string, at: Date) {
+    return this.db.transaction(async (trx) => {
+      const device = await trx('inventory').where({ serial }).first()
+      if (!device?.seed_sealed) throw new Error(`no seed for ${serial}`)
+      const seed = this.secretBox.open(device.seed_sealed, `seed:${serial}`)
+      const verdict = verifyDeviceOtp(
+        {
+          algorithm: device.algorithm,
+          digits: device.digits,
+          period: device.period,
+          counter: Number(device.counter),
+          lastStep: device.last_step === null ? null : Number(device.last_step),
+        },
+        seed,
+        otp,
+        at,
+      )
+      if (!verdict.ok) return false
+      await trx('inventory')
+        .where({ serial })
+        .update({ counter: verdict.counter, last_step: verdict.lastStep })
+      return true
+    })
+  }
+
+  /** Stock tokens with their seeds (sealed at rest), not yet allocated to a branch. */
+  async addStockTokens(
+    tokens: {
+      serial: string
+      algorithm: 'hotp' | 'totp'
+      digits: number
+      period: number | null
+      counter?: number
+      seed: Buffer
+    }[],
+  ) {
+    return this.db.transaction(async (trx) => {
+      const existing = new Set<string>(
+        await trx('inventory')
+          .whereIn(
+            'serial',
+            tokens.map((t) => t.serial),
+          )
+          .pluck('serial'),
+      )
+      const fresh = tokens.filter((t) => !existing.has(t.serial))
+      const version = await nextVersion(trx)
+      for (const t of fresh) {
+        await trx('inventory').insert({
+          serial: t.serial,
+          branch_code: null,
+          state: 'in_stock',
+          algorithm: t.algorithm,
+          digits: t.digits,
+          period: t.period,
+          counter: t.counter ?? 0,
+          seed_sealed: this.secretBox.seal(t.seed, `seed:${t.serial}`),
+          version,
+        })
+      }
+      return { imported: fresh.length, duplicates: [...existing] }
+    })
+  }
+
+  /** The demo bank matching `npm run dev:browser -- --demo`, so a demo branch can enrol and sync. */
+  async demo(): Promise<{ customers: number; stock: number }> {
+    const bank = generateDemoBank()
+    const hashes = await Promise.all(bank.staff.map((s) => hashPassword(s.password)))
+    await this.db.transaction(async (trx) => {
+      const version = await nextVersion(trx)
+      await trx('branches').insert({ code: bank.branch.code, name: bank.branch.name, version })
+      await trx
+        .batchInsert(
+          'staff',
+          bank.staff.map((s, i) => ({
+            staff_id: s.staffId,
+            branch_code: bank.branch.code,
+            name: s.name,
+            role: s.role,
+            password_hash: hashes[i],
+            version,
+          })),
+          100,
+        )
+        .transacting(trx)
+      await trx
+        .batchInsert(
+          'customers',
+          bank.customers.map((c) => ({
+            cif: c.cif,
+            branch_code: c.homeBranch,
+            name_kanji: c.nameKanji,
+            name_kana: c.nameKana,
+            birth_date: c.birthDate,
+            phone: c.phone,
+            accounts_json: JSON.stringify(c.accounts),
+            otp_status: c.otpStatus,
+            status_changed_at: c.statusChangedAt,
+            version,
+          })),
+          200,
+        )
+        .transacting(trx)
+      const tokens = bank.customers.flatMap((c, ci) =>
+        c.tokens.map((t, ti) => ({
+          uid: `demo-${ci}-${ti}`,
+          cif: c.cif,
+          kind: t.kind,
+          serial: t.serial,
+          state: t.state,
+          issued_at: t.issuedAt,
+          activated_at: t.activatedAt,
+          revoked_at: t.revokedAt,
+          version,
+        })),
+      )
+      await trx.batchInsert('tokens', tokens, 200).transacting(trx)
+      const handedOver = tokens
+        .filter((t) => t.kind === 'hard' && t.serial)
+        .map((t) => ({
+          serial: t.serial,
+          branch_code: bank.branch.code,
+          state: t.state,
+          algorithm: 'totp',
+          digits: 8,
+          period: 30,
+          counter: 0,
+          seed_sealed: null,
+          received_on: t.issued_at!.slice(0, 10),
+          version,
+        }))
+      const stock = bank.stock.map((s) => ({
+        serial: s.serial,
+        branch_code: bank.branch.code,
+        state: 'in_stock',
+        algorithm: s.algorithm,
+        digits: s.digits,
+        period: s.period,
+        counter: 0,
+        seed_sealed: this.secretBox.seal(s.seed, `seed:${s.serial}`),
+        received_on: s.receivedOn,
+        version,
+      }))
+      await trx
+        .batchInsert('inventory', [...handedOver, ...stock] as Record<string, unknown>[], 200)
+        .transacting(trx)
+    })
+    return { customers: bank.customers.length, stock: bank.stock.length }
+  }
+}

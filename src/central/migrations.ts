@@ -1,0 +1,146 @@
+import type { Knex } from 'knex'
+
+/** Central's schema; the same on SQLite and PostgreSQL. Every synced row carries the version it changed at. */
+const m001: Knex.Migration = {
+  async up(db) {
+    await db.schema.createTable('meta', (t) => {
+      t.string('key').primary()
+      t.bigInteger('value').notNullable()
+    })
+    await db('meta').insert({ key: 'version', value: 0 })
+    await db.schema.createTable('branches', (t) => {
+      t.string('code', 3).primary()
+      t.string('name').notNullable()
+      t.bigInteger('version').notNullable()
+    })
+    await db.schema.createTable('enrollment_codes', (t) => {
+      t.string('code_hash').primary()
+      t.string('branch_code', 3).notNullable().references('branches.code')
+      t.string('expires_at').notNullable()
+      t.string('used_at')
+    })
+    await db.schema.createTable('clients', (t) => {
+      t.string('client_id').primary()
+      t.string('branch_code', 3).notNullable().references('branches.code')
+      t.string('workstation_name').notNullable()
+      t.string('secret_hash').notNullable()
+      t.bigInteger('last_mutation_id').notNullable().defaultTo(0)
+      t.string('created_at').notNullable()
+    })
+    await db.schema.createTable('staff', (t) => {
+      t.string('staff_id').primary()
+      t.string('branch_code', 3).notNullable().references('branches.code')
+      t.string('name').notNullable()
+      t.string('role').notNullable()
+      t.string('password_hash').notNullable()
+      t.bigInteger('version').notNullable()
+    })
+    await db.schema.createTable('customers', (t) => {
+      t.string('cif', 7).primary()
+      t.string('branch_code', 3).notNullable().references('branches.code')
+      t.string('name_kanji').notNullable()
+      t.string('name_kana').notNullable()
+      t.string('birth_date').notNullable()
+      t.string('phone').notNullable()
+      t.text('accounts_json').notNullable()
+      t.string('otp_status').notNullable()
+      t.string('status_changed_at').notNullable()
+      t.bigInteger('version').notNullable()
+      t.index(['branch_code', 'version'])
+    })
+    await db.schema.createTable('tokens', (t) => {
+      t.string('uid').primary()
+      t.string('cif', 7).notNullable().references('customers.cif')
+      t.string('kind').notNullable()
+      t.string('serial')
+      t.string('state').notNullable()
+      t.string('issued_at')
+      t.string('activated_at')
+      t.string('revoked_at')
+      t.bigInteger('version').notNullable()
+    })
+    await db.schema.createTable('inventory', (t) => {
+      t.string('serial').primary()
+      t.string('branch_code', 3).references('branches.code')
+      t.string('state').notNullable()
+      t.string('algorithm').notNullable()
+      t.integer('digits').notNullable()
+      t.integer('period')
+      t.bigInteger('counter').notNullable().defaultTo(0)
+      t.bigInteger('last_step')
+      t.text('seed_sealed')
+      t.string('received_on')
+      t.bigInteger('version').notNullable()
+      t.index(['branch_code', 'version'])
+    })
+    await db.schema.createTable('requests', (t) => {
+      t.string('id').primary()
+      t.string('kind').notNullable()
+      t.string('cif', 7).notNullable().references('customers.cif')
+      t.string('branch_code', 3).notNullable()
+      t.string('state').notNullable()
+      t.string('maker').notNullable()
+      t.string('checker')
+      t.string('prev_status')
+      t.string('token_uid')
+      t.text('detail_json').notNullable()
+      t.string('decision_reason')
+      t.bigInteger('version').notNullable()
+      t.index(['branch_code', 'version'])
+    })
+    await db.schema.createTable('receipts', (t) => {
+      t.string('receipt_no').primary()
+      t.string('branch_code', 3).notNullable()
+      t.string('method').notNullable()
+      t.integer('amount_yen').notNullable()
+      t.string('staff_id').notNullable()
+      t.string('voided_by')
+      t.string('void_reason')
+    })
+    await db.schema.createTable('day_closes', (t) => {
+      t.string('staff_id').notNullable()
+      t.string('business_date').notNullable()
+      t.integer('expected_yen').notNullable()
+      t.integer('counted_yen').notNullable()
+      t.string('note')
+      t.string('checker').notNullable()
+      t.primary(['staff_id', 'business_date'])
+    })
+    await db.schema.createTable('mutations', (t) => {
+      t.string('client_id').notNullable()
+      t.bigInteger('id').notNullable()
+      t.string('name').notNullable()
+      t.string('status').notNullable()
+      t.string('code')
+      t.string('actor').notNullable()
+      t.string('client_created_at')
+      t.primary(['client_id', 'id'])
+    })
+  },
+  async down(db) {
+    for (const table of [
+      'mutations',
+      'day_closes',
+      'receipts',
+      'requests',
+      'inventory',
+      'tokens',
+      'customers',
+      'staff',
+      'clients',
+      'enrollment_codes',
+      'branches',
+      'meta',
+    ]) {
+      await db.schema.dropTableIfExists(table)
+    }
+  },
+}
+
+const MIGRATIONS: Record<string, Knex.Migration> = { '001_central': m001 }
+
+export const centralMigrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+}

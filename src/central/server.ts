@@ -1,0 +1,77 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import type { z } from 'zod'
+import type { SecretBox } from '../main/security/secretBox'
+import { enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
+import { authenticate, enroll, HttpError, pull, push } from './sync'
+
+export interface CentralOptions {
+  db: Knex
+  secretBox: SecretBox
+  now?: () => Date
+  /** A pino logger (structured logs); none in tests. */
+  loggerInstance?: FastifyBaseLogger
+  https?: { cert: Buffer; key: Buffer }
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body)
+  if (!result.success)
+    throw new HttpError(
+      400,
+      'MALFORMED',
+      result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    )
+  return result.data
+}
+
+/** The central service: enrolment, push, pull and health, answering errors as {error: {code, message}}. */
+export function buildCentral(options: CentralOptions): FastifyInstance {
+  const now = options.now ?? (() => new Date())
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    bodyLimit: MAX_BODY_BYTES,
+    ...(options.https ? { https: options.https } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance
+  const { db } = options
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof HttpError)
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message } })
+    if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'TOO_LARGE', message: 'the body is over 1 MiB' } })
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(400).send({ error: { code: 'MALFORMED', message: error.message } })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(503).send({
+      error: { code: 'TRY_LATER', message: 'central could not complete the request; try again later' },
+    })
+  })
+
+  app.get('/health', async () => {
+    await db.raw('select 1')
+    return { ok: true }
+  })
+
+  app.post('/v1/enroll', async (request) => enroll(db, parse(enrollRequest, request.body), now()))
+
+  app.post('/v1/sync/push', async (request) => {
+    const client = await authenticate(db, request.headers.authorization)
+    const body = parse(pushRequest, request.body)
+    if (body.clientId !== client.client_id)
+      throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
+    return push(db, client, body.mutations, now())
+  })
+
+  app.post('/v1/sync/pull', async (request) => {
+    const client = await authenticate(db, request.headers.authorization)
+    const body = parse(pullRequest, request.body)
+    if (body.clientId !== client.client_id)
+      throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
+    return pull(db, client, body.cookie, options.secretBox)
+  })
+
+  return app
+}

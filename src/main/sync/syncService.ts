@@ -1,0 +1,176 @@
+import type { Knex } from 'knex'
+import { DomainError } from '../../shared/result'
+import type { Clock } from '../clock'
+import type { AuditLog } from '../services/audit'
+import type { Connectivity } from '../services/connectivity'
+import type { Outbox } from '../services/outbox'
+import type { Session } from '../services/sessions'
+import { CentralError, type SyncClient } from './client'
+import type { SyncScheduler } from './scheduler'
+
+/** What the status bar, the sync screen and the admin's enrolment form call. */
+export class SyncService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
+    private readonly client: SyncClient,
+    private readonly scheduler: SyncScheduler,
+    private readonly connectivity: Connectivity,
+  ) {}
+
+  async status() {
+    const state = await this.db('sync_state').where({ id: 1 }).first()
+    const [depth] = await this.db('outbox').count<{ n: number }[]>({ n: '*' })
+    const oldest = await this.db('outbox').orderBy('id').first('created_at')
+    const [problems] = await this.db('sync_problems')
+      .whereNull('resolved_at')
+      .count<{ n: number }[]>({ n: '*' })
+    return {
+      enrolled: Boolean(state.client_id),
+      centralUrl: state.central_url ?? null,
+      clientId: state.client_id ?? null,
+      online: await this.connectivity.online(),
+      lastSuccessAt: state.last_success_at ?? null,
+      lastAttemptAt: state.last_attempt_at ?? null,
+      lastError: state.last_error ?? null,
+      outboxDepth: Number(depth?.n ?? 0),
+      oldestWaitingAt: oldest?.created_at ?? null,
+      openProblems: Number(problems?.n ?? 0),
+    }
+  }
+
+  async syncNow() {
+    if (!(await this.client.enrolled()))
+      throw new DomainError('CONFLICT', 'this workstation is not enrolled with central')
+    try {
+      await this.scheduler.now()
+    } catch (e) {
+      if (!(e instanceof CentralError)) throw e
+    }
+    return this.status()
+  }
+
+  async enroll(
+    session: Session,
+    input: { centralUrl: string; enrollmentCode: string; workstationName: string },
+  ) {
+    let clientId: string
+    try {
+      clientId = await this.client.enroll(input)
+    } catch (e) {
+      if (e instanceof DomainError) throw e
+      throw new DomainError('VALIDATION', e instanceof Error ? e.message : 'enrolment failed', {
+        centralUrl: 'check the URL and the code',
+      })
+    }
+    await this.db.transaction((trx) =>
+      this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'sync.enroll',
+        entity: 'workstation',
+        entityKey: clientId,
+        after: { centralUrl: input.centralUrl },
+      }),
+    )
+    this.scheduler.start()
+    return this.status()
+  }
+
+  async queue() {
+    const waiting = await this.outbox.pending(this.db)
+    const rows = await this.db('outbox').select('id', 'created_at', 'actor', 'mutation_id')
+    const meta = new Map(rows.map((r) => [r.id, r]))
+    const problems = await this.db('sync_problems').orderBy('id', 'desc').limit(200)
+    return {
+      waiting: waiting.map((w) => ({
+        id: w.id,
+        mutationId: meta.get(w.id)?.mutation_id ?? null,
+        name: w.name,
+        actor: meta.get(w.id)?.actor ?? '',
+        createdAt: meta.get(w.id)?.created_at ?? '',
+        priority: w.priority,
+      })),
+      problems: problems.map((p) => ({
+        id: p.id,
+        mutationId: p.mutation_id,
+        name: p.name,
+        actor: p.actor,
+        code: p.code,
+        args: JSON.parse(p.args_json) as unknown,
+        createdAt: p.created_at,
+        resolvedAt: p.resolved_at ?? null,
+        resolvedBy: p.resolved_by ?? null,
+        resolution: p.resolution ?? null,
+        note: p.note ?? null,
+      })),
+    }
+  }
+
+  /** A supervisor resolves a rejected mutation: send it again after a fix, or accept the rejection. */
+  async resolveProblem(session: Session, input: { id: number; action: 'retry' | 'accept'; note: string }) {
+    await this.db.transaction(async (trx) => {
+      const problem = await trx('sync_problems').where({ id: input.id }).first()
+      if (!problem) throw new DomainError('NOT_FOUND', `no sync problem ${input.id}`)
+      if (problem.resolved_at) throw new DomainError('CONFLICT', 'already resolved')
+      const at = this.clock.now().toISOString()
+      await trx('sync_problems')
+        .where({ id: input.id })
+        .update({ resolved_at: at, resolved_by: session.staffId, resolution: input.action, note: input.note })
+      if (input.action === 'retry') {
+        await trx('outbox').insert({
+          name: problem.name,
+          args_json: problem.args_json,
+          actor: problem.actor,
+          priority: 0,
+          created_at: at,
+        })
+      }
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: `sync.problem_${input.action}`,
+        entity: 'sync_problem',
+        entityKey: String(input.id),
+        before: { code: problem.code, name: problem.name },
+        after: { resolution: input.action, note: input.note },
+      })
+    })
+    this.scheduler.notifyChange()
+    return this.queue()
+  }
+
+  /** The last resort: everything waiting, as JSON the HQ can load by hand. */
+  async exportOutbox(session: Session) {
+    const rows = await this.db('outbox').orderBy('id')
+    const state = await this.db('sync_state').where({ id: 1 }).first()
+    await this.db.transaction((trx) =>
+      this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'sync.export_outbox',
+        entity: 'workstation',
+        entityKey: state.client_id ?? 'unenrolled',
+        after: { rows: rows.length },
+      }),
+    )
+    return {
+      fileName: `outbox-${state.client_id ?? 'unenrolled'}-${this.clock.now().toISOString().replace(/[:.]/g, '')}.json`,
+      content: JSON.stringify(
+        {
+          clientId: state.client_id ?? null,
+          exportedAt: this.clock.now().toISOString(),
+          mutations: rows.map((r) => ({
+            localId: r.id,
+            id: r.mutation_id,
+            name: r.name,
+            args: JSON.parse(r.args_json),
+            createdAt: r.created_at,
+            actor: r.actor,
+          })),
+        },
+        null,
+        2,
+      ),
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SyncClient } from '../../src/main/sync/client'
+import { CENTRAL_ENGINES, restartCentral, startCentral, type TestCentral } from '../support/central'
+import { tempApp, type TempApp } from '../support/tempApp'
+import { approvalBy, customerIn, issueHard, login, stockToken } from '../support/counter'
+
+describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
+  let central: TestCentral
+  let branch: TempApp
+
+  beforeEach(async () => {
+    central = await startCentral(engine)
+    branch = await tempApp()
+    // Central's version of the demo bank and the branch's are the same data: enrol, then a first sync.
+    await branch.services.syncClient.enroll({
+      centralUrl: central.url,
+      enrollmentCode: await central.enrollmentCode(),
+      workstationName: 'pc1',
+    })
+    await branch.services.syncClient.syncOnce()
+    await login(branch, 'pc', 'T001')
+  })
+  afterEach(async () => {
+    await branch.close()
+    await central.close()
+  })
+
+  const sync = () => branch.services.syncClient.syncOnce()
+
+  it('keeps working while central is down, then drains on its own', async () => {
+    await central.stop()
+    const cif = await customerIn(branch, 'not_applied')
+    const serial = stockToken('hotp')
+    const issued = await issueHard(branch, 'pc', cif, serial, { method: 'cash', tenderedYen: 1100 })
+    expect(issued.ok).toBe(true)
+    await expect(sync()).rejects.toThrow(/unreachable/)
+    expect(await branch.services.sync.status()).toMatchObject({
+      outboxDepth: 1,
+      lastError: expect.stringMatching(/unreachable/),
+    })
+
+    await restartCentral(central)
+    await sync()
+    expect(await central.db('customers').where({ cif }).first()).toMatchObject({ otp_status: 'token_issued' })
+    expect(await central.db('inventory').where({ serial }).first()).toMatchObject({ state: 'issued' })
+    expect(await branch.services.sync.status()).toMatchObject({
+      outboxDepth: 0,
+      lastError: null,
+      openProblems: 0,
+    })
+    // The issued device's seed is gone from the branch once central has the issuance.
+    expect(await branch.services.db('inventory').where({ serial }).first()).toMatchObject({
+      state: 'issued',
+      seed_sealed: null,
+    })
+  })
+
+  it('does not apply a mutation twice when the branch dies between push and acknowledgement', async () => {
+    const cif = await customerIn(branch, 'in_use')
+    await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'lost' })
+    let crashed = false
+    const crashAfterPush: typeof fetch = async (url, init) => {
+      const response = await fetch(url, init)
+      if (!crashed && String(url).endsWith('/v1/sync/push')) {
+        crashed = true
+        throw new Error('killed before the acknowledgement was stored')
+      }
+      return response
+    }
+    const dying = new SyncClient(
+      branch.services.db,
+      branch.clock,
+      (branch.services.syncClient as unknown as { secretBox: never }).secretBox,
+      branch.services.revocations,
+      crashAfterPush,
+    )
+    await expect(dying.syncOnce()).rejects.toThrow()
+    expect(await branch.services.db('outbox').count({ n: '*' })).toEqual([{ n: 1 }])
+    await sync()
+    const applied = await central.db('mutations').where({ name: 'token.suspend' })
+    expect(applied).toHaveLength(1)
+    expect(applied[0].status).toBe('applied')
+    expect(await branch.services.db('outbox').count({ n: '*' })).toEqual([{ n: 0 }])
+  })
+
+  it('brings HQ’s completion of a revocation back as 利用解除済', async () => {
+    const cif = await customerIn(branch, 'in_use')
+    const recorded = await branch.invoke('pc', 'revocations.request', {
+      cif,
+      channel: 'paper',
+      reason: 'unneeded',
+      paper: { formNo: 'F-9', receivedOn: '2026-11-20', sealChecked: true },
+    })
+    if (!recorded.ok) throw new Error(recorded.error.message)
+    const id = (recorded.value as { id: string }).id
+    expect(
+      await branch.invoke('pc', 'revocations.approve', {
+        requestId: id,
+        approval: approvalBy(branch, 'S001'),
+      }),
+    ).toMatchObject({ ok: true })
+    await sync()
+    expect(await central.hq.listRevocations('pending')).toMatchObject([
+      { id, cif, state: 'awaiting_central' },
+    ])
+    await central.hq.completeRevocation(id)
+    await sync()
+    expect(await branch.services.db('customers').where({ cif }).first()).toMatchObject({
+      otp_status: 'revoked',
+    })
+    expect(await branch.services.revocations.get(id)).toMatchObject({
+      state: 'completed',
+      decidedBy: 'central',
+    })
+    expect(
+      await branch.services.db('audit').where({ action: 'revocation.complete', actor: 'central' }),
+    ).toHaveLength(1)
+  })
+
+  it('puts a mutation central rejects on the sync problems list, for a supervisor to resolve', async () => {
+    const cif = await customerIn(branch, 'in_use')
+    // HQ suspended the customer meanwhile; the branch does not know yet.
+    await central.db('customers').where({ cif }).update({ otp_status: 'revoked' })
+    await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'stolen' })
+    await sync()
+    const status = await branch.services.sync.status()
+    expect(status).toMatchObject({ outboxDepth: 0, openProblems: 1 })
+    await login(branch, 'sup', 'S001')
+    const queue = await branch.invoke('sup', 'sync.queue', {})
+    expect(queue).toMatchObject({
+      ok: true,
+      value: { problems: [{ name: 'token.suspend', code: 'INVALID_STATE', resolvedAt: null }] },
+    })
+    const problemId = (queue as { value: { problems: { id: number }[] } }).value.problems[0]!.id
+    expect(
+      await branch.invoke('pc', 'sync.resolveProblem', {
+        id: problemId,
+        action: 'accept',
+        note: '本部で解除済み',
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    })
+    const resolved = await branch.invoke('sup', 'sync.resolveProblem', {
+      id: problemId,
+      action: 'accept',
+      note: '本部で解除済み',
+    })
+    expect(resolved).toMatchObject({
+      ok: true,
+      value: { problems: [{ resolution: 'accept', resolvedBy: 'S001' }] },
+    })
+    expect(await branch.services.sync.status()).toMatchObject({ openProblems: 0 })
+  })
+
+  it('refuses a central URL that is plain http off the loopback address', async () => {
+    await expect(
+      branch.services.syncClient.enroll({
+        centralUrl: 'http://central.example.jp',
+        enrollmentCode: 'whatever',
+        workstationName: 'pc',
+      }),
+    ).rejects.toThrow(/https/)
+  })
+})

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
+
+describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
+  let central: TestCentral
+  let auth: string
+  let clientId: string
+  let otherAuth: string
+
+  beforeAll(async () => {
+    central = await startCentral(engine)
+    await central.hq.addBranch('002', '駅前支店')
+    const enrol = async (branch: string) => {
+      const response = await post('/v1/enroll', {
+        branchCode: branch,
+        enrollmentCode: await central.enrollmentCode(branch),
+        workstationName: `pc-${branch}`,
+      })
+      expect(response.status).toBe(200)
+      return (await response.json()) as { clientId: string; secret: string }
+    }
+    const mine = await enrol('001')
+    clientId = mine.clientId
+    auth = `Bearer ${mine.clientId}.${mine.secret}`
+    const other = await enrol('002')
+    otherAuth = `Bearer ${other.clientId}.${other.secret}`
+  })
+  afterAll(() => central.close())
+
+  function post(path: string, body: unknown, authorization?: string, raw?: string) {
+    return fetch(`${central.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: raw ?? JSON.stringify(body),
+    })
+  }
+  const mutation = (id: number, name: string, args: object, actor = 'T001') => ({
+    id,
+    name,
+    args,
+    createdAt: '2026-11-25T01:00:00Z',
+    actor,
+  })
+  const suspend = (id: number, cif: string) =>
+    mutation(id, 'token.suspend', { requestId: crypto.randomUUID(), cif, tokenId: null, reason: 'lost' })
+  const cifIn = async (status: string, branch = '001') =>
+    (await central.db('customers').where({ otp_status: status, branch_code: branch }).orderBy('cif').first())
+      .cif as string
+
+  it('refuses an enrolment code used twice', async () => {
+    const code = await central.enrollmentCode('001')
+    expect(
+      (await post('/v1/enroll', { branchCode: '001', enrollmentCode: code, workstationName: 'a' })).status,
+    ).toBe(200)
+    const again = await post('/v1/enroll', { branchCode: '001', enrollmentCode: code, workstationName: 'b' })
+    expect(again.status).toBe(401)
+    expect(await again.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } })
+  })
+
+  it('applies new mutations, skips duplicates, and refuses a gap with 409', async () => {
+    const cif = await cifIn('in_use')
+    const first = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [suspend(1, cif)] },
+      auth,
+    )
+    expect(await first.json()).toEqual({ lastMutationId: 1, results: [{ id: 1, status: 'applied' }] })
+    expect((await central.db('customers').where({ cif }).first()).otp_status).toBe('suspended')
+
+    const again = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [suspend(1, cif)] },
+      auth,
+    )
+    expect(await again.json()).toEqual({ lastMutationId: 1, results: [{ id: 1, status: 'duplicate' }] })
+
+    const gap = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [suspend(3, await cifIn('in_use'))] },
+      auth,
+    )
+    expect(gap.status).toBe(409)
+    expect(await gap.json()).toMatchObject({ error: { code: 'MUTATION_GAP' } })
+  })
+
+  it('rejects a business refusal with a code and still advances', async () => {
+    const cif = await cifIn('not_applied')
+    const response = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [suspend(2, cif)] },
+      auth,
+    )
+    expect(await response.json()).toEqual({
+      lastMutationId: 2,
+      results: [{ id: 2, status: 'rejected', code: 'INVALID_STATE' }],
+    })
+  })
+
+  it('rejects a mutation naming another branch’s customer with FORBIDDEN_BRANCH (in a 200)', async () => {
+    const foreign = await cifIn('in_use')
+    const response = await post(
+      '/v1/sync/push',
+      { clientId: await otherId(), schemaVersion: 1, mutations: [suspend(1, foreign)] },
+      otherAuth,
+    )
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      lastMutationId: 1,
+      results: [{ id: 1, status: 'rejected', code: 'FORBIDDEN_BRANCH' }],
+    })
+    expect((await central.db('customers').where({ cif: foreign }).first()).otp_status).toBe('in_use')
+  })
+
+  it('re-checks maker ≠ checker at central', async () => {
+    const cif = await cifIn('in_use')
+    const requestId = crypto.randomUUID()
+    const request = mutation(
+      3,
+      'revocation.request',
+      {
+        requestId,
+        cif,
+        tokenId: null,
+        channel: 'in_person',
+        reason: 'unneeded',
+        identity: { kind: 'passport', last4: '1234' },
+      },
+      'S001',
+    )
+    const approve = mutation(4, 'revocation.approve', { requestId, checker: 'S001' }, 'S001')
+    const response = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [request, approve] },
+      auth,
+    )
+    expect(await response.json()).toEqual({
+      lastMutationId: 4,
+      results: [
+        { id: 3, status: 'applied' },
+        { id: 4, status: 'rejected', code: 'MAKER_IS_CHECKER' },
+      ],
+    })
+  })
+
+  it('answers bad credentials 401, another client’s id 403, malformed JSON 400, an oversized body 413', async () => {
+    expect((await post('/v1/sync/push', { clientId, schemaVersion: 1, mutations: [] })).status).toBe(401)
+    expect(
+      (
+        await post(
+          '/v1/sync/push',
+          { clientId, schemaVersion: 1, mutations: [] },
+          `Bearer ${clientId}.wrong-secret`,
+        )
+      ).status,
+    ).toBe(401)
+    const wrong = await post(
+      '/v1/sync/push',
+      { clientId: await otherId(), schemaVersion: 1, mutations: [] },
+      auth,
+    )
+    expect(wrong.status).toBe(403)
+    const malformed = await post('/v1/sync/push', null, auth, '{"clientId": ')
+    expect(malformed.status).toBe(400)
+    expect(await malformed.json()).toMatchObject({ error: { code: 'MALFORMED' } })
+    const invalid = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [{ id: 'x' }] },
+      auth,
+    )
+    expect(invalid.status).toBe(400)
+    const huge = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: [], pad: 'x'.repeat(1_100_000) },
+      auth,
+    )
+    expect(huge.status).toBe(413)
+  })
+
+  it('refuses an unknown client with a non-zero id', async () => {
+    const response = await post(
+      '/v1/sync/push',
+      { clientId: 'ws-001-ghost', schemaVersion: 1, mutations: [suspend(5, '1000001')] },
+      'Bearer ws-001-ghost.secret',
+    )
+    expect(response.status).toBe(401)
+  })
+
+  it('pulls the branch’s data only, clear first, then only changes after the cookie', async () => {
+    const first = await post('/v1/sync/pull', { clientId, cookie: null }, auth)
+    const body = (await first.json()) as {
+      cookie: number
+      patch: { op: string; entity?: string; value?: Record<string, unknown> }[]
+      more: boolean
+      lastMutationId: number
+    }
+    expect(body.patch[0]).toEqual({ op: 'clear' })
+    expect(body.lastMutationId).toBe(4)
+    const customers = body.patch.filter((p) => p.entity === 'customer')
+    expect(customers.length).toBeGreaterThan(1000)
+    for (const c of customers) expect(c.value!['homeBranch']).toBe('001')
+    const stock = body.patch.filter((p) => p.entity === 'inventory' && p.value!['state'] === 'in_stock')
+    expect(stock).toHaveLength(50)
+    expect(stock[0]!.value!['seed']).toMatch(/^[A-Za-z0-9+/]+=*$/)
+
+    const cif = await cifIn('in_use')
+    await post('/v1/sync/push', { clientId, schemaVersion: 1, mutations: [suspend(5, cif)] }, auth)
+    const next = (await (
+      await post('/v1/sync/pull', { clientId, cookie: body.cookie }, auth)
+    ).json()) as typeof body
+    expect(next.patch.map((p) => p.op)).not.toContain('clear')
+    expect(next.patch.filter((p) => p.entity === 'customer').map((p) => p.value!['cif'])).toEqual([cif])
+  })
+
+  async function otherId(): Promise<string> {
+    return otherAuth.slice('Bearer '.length).split('.')[0]!
+  }
+})
