@@ -57,3 +57,39 @@ export function ensureCjkFont() {
     '[test] No Japanese system font (e.g. fonts-noto-cjk): screenshots may show boxes for Japanese.',
   )
 }
+
+/**
+ * The central service's tests run on PostgreSQL too. Uses TEST_POSTGRES_URL when set; as root with
+ * Debian's PostgreSQL installed, starts the cluster and creates a test role; otherwise says so and
+ * the central tests run on SQLite only.
+ */
+export function ensurePostgres() {
+  if (process.env.TEST_POSTGRES_URL) return process.env.TEST_POSTGRES_URL
+  const clusters = spawnSync('sh', ['-c', 'ls /etc/postgresql 2>/dev/null'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(/\s+/)
+    .filter(Boolean)
+  if (!isRoot || !clusters.length || !which('pg_ctlcluster')) {
+    console.warn(
+      '[test] PostgreSQL is not available here: central tests run on SQLite only. ' +
+        'Set TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST:PORT/postgres (a role that may create databases) to include it.',
+    )
+    return null
+  }
+  const version = clusters.sort().at(-1)
+  spawnSync('pg_ctlcluster', [version, 'main', 'start'], { stdio: 'ignore' })
+  const psql = (sql) => spawnSync('su', ['postgres', '-c', `psql -tAc "${sql}"`], { encoding: 'utf8' })
+  let ready = false
+  for (let i = 0; i < 30 && !ready; i++) {
+    ready = psql('select 1').stdout.trim() === '1'
+    if (!ready) spawnSync('sleep', ['1'])
+  }
+  if (!ready) {
+    console.warn('[test] PostgreSQL did not start: central tests run on SQLite only.')
+    return null
+  }
+  if (psql("select 1 from pg_roles where rolname = 'tokendesk_test'").stdout.trim() !== '1') {
+    psql("create role tokendesk_test login password 'tokendesk_test' createdb")
+  }
+  return 'postgres://tokendesk_test:tokendesk_test@127.0.0.1:5432/postgres'
+}

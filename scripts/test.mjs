@@ -2,7 +2,7 @@
 // Playwright (end-to-end in Chromium against browser mode). Ends with one "N passed, N failed" line.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { ensureChromium, ensureCjkFont } from './prerequisites.mjs'
+import { ensureChromium, ensureCjkFont, ensurePostgres } from './prerequisites.mjs'
 
 const bin = (name) => `node_modules/.bin/${name}`
 
@@ -22,17 +22,19 @@ function readJson(file) {
 
 const chromium = ensureChromium()
 ensureCjkFont()
+const postgres = ensurePostgres()
+if (postgres) console.log('[test] central tests run on SQLite and PostgreSQL')
 mkdirSync('.tmp', { recursive: true })
 rmSync('.tmp/vitest.json', { force: true })
 rmSync('.tmp/playwright.json', { force: true })
 
 if (run('build', bin('electron-vite'), ['build']) !== 0) process.exit(1)
-const vitest = run('unit and integration', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  '--outputFile.json=.tmp/vitest.json',
-])
+const vitest = run(
+  'unit and integration',
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', '--outputFile.json=.tmp/vitest.json'],
+  postgres ? { TEST_POSTGRES_URL: postgres } : {},
+)
 const playwright = run('end-to-end', bin('playwright'), ['test', '--reporter=list,json'], {
   CHROMIUM_PATH: chromium,
   PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json',

@@ -12,6 +12,7 @@ import AuditView from '../views/AuditView.vue'
 import RevocationFormView from '../views/RevocationFormView.vue'
 import InboxView from '../views/InboxView.vue'
 import RevocationsView from '../views/RevocationsView.vue'
+import SyncView from '../views/SyncView.vue'
 import CustomerView from '../views/CustomerView.vue'
 import AccountView from '../views/AccountView.vue'
 import SettingsView from '../views/SettingsView.vue'
@@ -61,6 +62,7 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: COUNTER },
   },
   { path: '/approvals', name: 'approvals', component: InboxView, meta: { roles: ['supervisor'] } },
+  { path: '/sync', name: 'sync', component: SyncView, meta: { roles: ['supervisor', 'admin'] } },
   { path: '/revocations', name: 'revocations', component: RevocationsView, meta: { roles: COUNTER } },
   { path: '/account', name: 'account', component: AccountView },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
