@@ -4,7 +4,9 @@ import pino from 'pino'
 import { FileKeyStore } from '../main/security/keyStore'
 import { SecretBox } from '../main/security/secretBox'
 import { openCentralDb, migrateCentral } from './db'
+import { importCustomers } from './customerImport'
 import { Hq } from './hq'
+import { parsePskc } from './pskc'
 import { buildCentral } from './server'
 import { createEnrollmentCode } from './sync'
 
@@ -13,7 +15,9 @@ const USAGE = `npm run central -- <command> [--db FILE | DATABASE_URL=postgres:/
   branch add --code 001 --name NAME
   enroll-code --branch 001
   staff add --branch 001 --id S001 --name NAME --role teller|supervisor|admin   (password on stdin)
+  customers import --file FILE.csv   (columns: cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status)
   customers activate --cif C
+  tokens import-pskc --file FILE [--key HEX | --password-stdin]
   tokens allocate --branch 001 (--serial S ... | --count N)
   revocations list [--state pending]
   revocations complete --id ID
@@ -42,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       'key-file': { type: 'string' },
       code: { type: 'string' },
+      file: { type: 'string' },
+      key: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
       name: { type: 'string' },
       branch: { type: 'string' },
       id: { type: 'string' },
@@ -119,6 +126,26 @@ async function main(argv: string[]): Promise<number> {
         })
         out(`staff ${values.id} added`, { staffId: values.id })
         return 0
+      case 'customers import': {
+        const result = await importCustomers(db, readFileSync(need('file', values.file), 'utf8'), new Date())
+        out(`${result.imported} customers imported, ${result.updated} updated`, result)
+        return 0
+      }
+      case 'tokens import-pskc': {
+        const tokens = parsePskc(readFileSync(need('file', values.file), 'utf8'), {
+          ...(values.key ? { keyHex: values.key } : {}),
+          ...(values['password-stdin'] ? { password: readStdin() } : {}),
+        })
+        const result = await hq.addStockTokens(tokens)
+        out(
+          `${result.imported} tokens imported` +
+            (result.duplicates.length
+              ? `; already known, not overwritten: ${result.duplicates.join(' ')}`
+              : ''),
+          result,
+        )
+        return 0
+      }
       case 'customers activate':
         await hq.activateCustomer(need('cif', values.cif))
         out(`customer ${values.cif} is in use (利用中)`, { cif: values.cif, otpStatus: 'in_use' })
