@@ -154,6 +154,59 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     expect(await branch.services.sync.status()).toMatchObject({ openProblems: 0 })
   })
 
+  it('brings HQ’s news: new stock with seeds, 利用開始, and new staff', async () => {
+    const seed = Buffer.from('12345678901234567890', 'ascii')
+    await central.hq.addStockTokens([
+      { serial: 'NEW-0001', algorithm: 'hotp', digits: 8, period: null, seed },
+    ])
+    await central.hq.allocateTokens('001', { serials: ['NEW-0001'] })
+    const issued = await central
+      .db('customers')
+      .where({ otp_status: 'token_issued', branch_code: '001' })
+      .first()
+    await central.hq.activateCustomer(issued.cif)
+    await central.hq.addStaff({
+      branch: '001',
+      staffId: 'T003',
+      name: '新人 太郎',
+      role: 'teller',
+      password: 'Welcome-2026',
+    })
+    await sync()
+
+    const stock = await branch.services.db('inventory').where({ serial: 'NEW-0001' }).first()
+    expect(stock).toMatchObject({ state: 'in_stock', digits: 8 })
+    expect(stock.seed_sealed).toMatch(/^v1\./)
+    // The seed arrived intact: the device check accepts RFC 4226's first 8-digit value.
+    const cif = await customerIn(branch, 'not_applied')
+    expect(
+      await branch.invoke('pc', 'issuance.verifyDevice', { cif, serial: 'NEW-0001', otp: '84755224' }),
+    ).toMatchObject({ ok: true })
+    expect(await branch.services.db('customers').where({ cif: issued.cif }).first()).toMatchObject({
+      otp_status: 'in_use',
+    })
+    expect(
+      await branch.invoke('pc3', 'auth.login', { staffId: 'T003', password: 'Welcome-2026' }),
+    ).toMatchObject({ ok: true })
+  })
+
+  it('exports what waits to be sent, as a last resort', async () => {
+    await central.stop()
+    const cif = await customerIn(branch, 'in_use')
+    await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'lost' })
+    await login(branch, 'sup', 'S001')
+    const exported = await branch.invoke('sup', 'sync.exportOutbox', {})
+    if (!exported.ok) throw new Error(exported.error.message)
+    const file = JSON.parse((exported.value as { content: string }).content)
+    expect(file).toMatchObject({
+      mutations: [{ name: 'token.suspend', args: { cif, reason: 'lost' }, actor: 'T001' }],
+    })
+    expect(await branch.invoke('pc', 'sync.exportOutbox', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    })
+  })
+
   it('refuses a central URL that is plain http off the loopback address', async () => {
     await expect(
       branch.services.syncClient.enroll({

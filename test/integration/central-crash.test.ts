@@ -19,7 +19,9 @@ afterEach(async () => {
 
 const cli = (args: string[]) =>
   new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/central/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/central/cli.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     p.stdout.on('data', (c: Buffer) => (out += c.toString()))
     p.stderr.on('data', (c: Buffer) => (out += c.toString()))
@@ -38,10 +40,14 @@ async function freePort(): Promise<number> {
 
 function serve(dbFile: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/central/cli.ts', 'serve', '--db', dbFile, '--port', String(port), '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    })
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/central/cli.ts', 'serve', '--db', dbFile, '--port', String(port), '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOG_LEVEL: 'warn' },
+      },
+    )
     let out = ''
     p.stdout.on('data', (c: Buffer) => {
       out += c.toString()
@@ -56,12 +62,18 @@ describe('central killed in the middle of a push', () => {
     dir = mkdtempSync(join(tmpdir(), 'token-desk-central-crash-'))
     const dbFile = join(dir, 'central.sqlite')
     await cli(['demo', '--db', dbFile])
-    const code = JSON.parse((await cli(['enroll-code', '--branch', '001', '--db', dbFile, '--json'])).trim().split('\n').pop()!).code
+    const code = JSON.parse(
+      (await cli(['enroll-code', '--branch', '001', '--db', dbFile, '--json'])).trim().split('\n').pop()!,
+    ).code
     const port = await freePort()
     child = await serve(dbFile, port)
 
     branch = await tempApp()
-    await branch.services.syncClient.enroll({ centralUrl: `http://127.0.0.1:${port}`, enrollmentCode: code, workstationName: 'pc' })
+    await branch.services.syncClient.enroll({
+      centralUrl: `http://127.0.0.1:${port}`,
+      enrollmentCode: code,
+      workstationName: 'pc',
+    })
     await login(branch, 'pc', 'T001')
     // 400 revocation requests: one push of a few hundred mutations that takes a moment to apply.
     const cifs = await branch.services.db('customers').where({ otp_status: 'in_use' }).limit(400).pluck('cif')
@@ -99,7 +111,9 @@ describe('central killed in the middle of a push', () => {
       expect(applied).toHaveLength(cifs.length)
       expect(new Set(applied.map((m) => Number(m.id))).size).toBe(cifs.length)
       expect(applied.every((m) => m.status === 'applied')).toBe(true)
-      expect(await db('requests').where({ kind: 'revocation' }).count({ n: '*' })).toEqual([{ n: cifs.length }])
+      expect(await db('requests').where({ kind: 'revocation' }).count({ n: '*' })).toEqual([
+        { n: cifs.length },
+      ])
       const client = await db('clients').first()
       expect(Number(client.last_mutation_id)).toBe(cifs.length)
     } finally {
