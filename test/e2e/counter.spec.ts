@@ -1,4 +1,4 @@
-import { approve, demoBank, deviceOtp, expect, logIn, test, toHiragana } from './desk'
+import { approve, demoBank, deviceOtp, expect, issueWithCash, logIn, test, toHiragana } from './desk'
 
 // Customers who may be issued a hard token, and TOTP devices in stock (the e2e clock is real time).
 const eligible = demoBank.customers.filter((c) => c.otpStatus === 'not_applied')
@@ -116,19 +116,7 @@ test('a void and a day close, each approved by a supervisor', async ({ page, des
   const serials = [totpStock[3]!.serial, totpStock[4]!.serial]
   await logIn(page, desk, 'T002', 'demo-T002')
   await expect(page.getByTestId('current-staff')).toBeVisible()
-  for (const [i, serial] of serials.entries()) {
-    await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${eligible[10 + i]!.cif}/issue`))
-    await page.getByTestId('eligibility').waitFor()
-    await page.keyboard.press('Enter')
-    await page.getByTestId('identity-last4').fill('1111')
-    await page.keyboard.press('Enter')
-    await page.getByTestId('device-serial').fill(serial)
-    await page.getByTestId('device-otp').fill(deviceOtp(serial))
-    await page.getByTestId('device-otp').press('Enter')
-    await page.getByTestId('cash-tendered').fill('1100')
-    await page.getByTestId('cash-tendered').press('Enter')
-    await expect(page.getByTestId('receipt')).toBeVisible()
-  }
+  for (const [i, serial] of serials.entries()) await issueWithCash(page, desk, eligible[10 + i]!.cif, serial)
 
   await page.keyboard.press('F3')
   await expect(page.getByTestId('expected-cash')).toHaveText('¥2,200')

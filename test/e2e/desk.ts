@@ -97,3 +97,24 @@ export async function approve(page: Page, staffId: string): Promise<void> {
   await page.getByTestId('approval-totp').fill(supervisorCode())
   await page.getByTestId('approval-totp').press('Enter')
 }
+
+/** The issuance wizard from the customer's page to the receipt, with a cash fee. */
+export async function issueWithCash(
+  page: Page,
+  desk: Desk,
+  cif: string,
+  serial: string,
+  tendered = '1100',
+): Promise<void> {
+  await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${cif}/issue`))
+  await page.getByTestId('eligibility').waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('identity-last4').fill('1234')
+  await page.keyboard.press('Enter')
+  await page.getByTestId('device-serial').fill(serial)
+  await page.getByTestId('device-otp').fill(deviceOtp(serial))
+  await page.getByTestId('device-otp').press('Enter')
+  await page.getByTestId('cash-tendered').fill(tendered)
+  await page.getByTestId('cash-tendered').press('Enter')
+  await expect(page.getByTestId('receipt')).toBeVisible()
+}

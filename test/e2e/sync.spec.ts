@@ -1,6 +1,6 @@
 import knex from 'knex'
 import { demoCentral } from './central'
-import { approve, demoBank, deviceOtp, expect, logIn, test, type Desk } from './desk'
+import { approve, demoBank, expect, issueWithCash, logIn, test, type Desk } from './desk'
 import type { Page } from '@playwright/test'
 
 async function logOut(page: Page): Promise<void> {
@@ -43,17 +43,7 @@ test('an issuance made while central is stopped appears at central after it star
     const serial = demoBank.stock.filter((s) => s.algorithm === 'totp')[6]!.serial
     await logIn(page, desk, 'T001', 'demo-T001')
     await expect(page.getByTestId('current-staff')).toBeVisible()
-    await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}/issue`))
-    await page.getByTestId('eligibility').waitFor()
-    await page.keyboard.press('Enter')
-    await page.getByTestId('identity-last4').fill('1234')
-    await page.keyboard.press('Enter')
-    await page.getByTestId('device-serial').fill(serial)
-    await page.getByTestId('device-otp').fill(deviceOtp(serial))
-    await page.getByTestId('device-otp').press('Enter')
-    await page.getByTestId('cash-tendered').fill('1100')
-    await page.getByTestId('cash-tendered').press('Enter')
-    await expect(page.getByTestId('receipt')).toBeVisible()
+    await issueWithCash(page, desk, customer.cif, serial)
     await syncNow(page)
     await expect(page.getByTestId('sync-outbox')).toContainText('送信待ち 1件')
     await expect(page.getByTestId('sync-status')).toContainText('オフライン')

@@ -13,7 +13,7 @@ export interface AuditEntry {
   after?: unknown
 }
 
-interface AuditRow {
+export interface AuditRow {
   id: number
   at: string
   actor: string
@@ -95,15 +95,20 @@ export async function listAudit(
     total: Number(counted?.n ?? 0),
     page: filter.page,
     pageSize: AUDIT_PAGE_SIZE,
-    items: rows.map((a) => ({
-      id: a.id,
-      at: a.at,
-      actor: a.actor,
-      action: a.action,
-      entity: a.entity,
-      entityKey: a.entity_key,
-      before: a.before_json ? JSON.parse(a.before_json) : null,
-      after: a.after_json ? JSON.parse(a.after_json) : null,
-    })),
+    items: rows.map(auditView),
+  }
+}
+
+/** An audit row as screens show it: before and after parsed back from JSON. */
+export function auditView(a: AuditRow) {
+  return {
+    id: a.id,
+    at: a.at,
+    actor: a.actor,
+    action: a.action,
+    entity: a.entity,
+    entityKey: a.entity_key,
+    before: a.before_json ? (JSON.parse(a.before_json) as unknown) : null,
+    after: a.after_json ? (JSON.parse(a.after_json) as unknown) : null,
   }
 }

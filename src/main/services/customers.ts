@@ -4,6 +4,7 @@ import type { AccountSubject, OtpStatus, TokenKind, TokenState } from '../../sha
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { kanaKey, looksLikeKana } from '../domain/kana'
+import { auditView } from './audit'
 import { listReceipts } from './receiptRows'
 
 /** A token is live while the customer's OTP status holds it (DOMAIN.md: at most one live token). */
@@ -143,16 +144,7 @@ export class CustomerService {
         detail: r.detail_json ? JSON.parse(r.detail_json) : {},
       })),
       receipts: await listReceipts(this.db, { cif }),
-      audit: audit.map((a) => ({
-        id: a.id,
-        at: a.at,
-        actor: a.actor,
-        action: a.action,
-        entity: a.entity,
-        entityKey: a.entity_key,
-        before: a.before_json ? JSON.parse(a.before_json) : null,
-        after: a.after_json ? JSON.parse(a.after_json) : null,
-      })),
+      audit: audit.map(auditView),
       asOf,
       stale: asOf === null || this.clock.now().getTime() - new Date(asOf).getTime() > STALE_AFTER_MS,
     }
