@@ -50,6 +50,17 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     })
   })
 
+  // Graceful shutdown: stop taking requests, let the push in flight finish (its transaction commits and
+  // its answer goes out), and tell that client to drop the connection so the server can close.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
+
   app.get('/health', async () => {
     await db.raw('select 1')
     return { ok: true }
