@@ -44,7 +44,8 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send({ error: { code: 'MALFORMED', message: error.message } })
     }
-    request.log.error({ err: error }, 'request failed')
+    // Kind and code only: a database error's message quotes the statement with its values.
+    request.log.error({ kind: error.name, code: error.code, url: request.url }, 'request failed')
     return reply.code(503).send({
       error: { code: 'TRY_LATER', message: 'central could not complete the request; try again later' },
     })

@@ -5,7 +5,7 @@ import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electr
 import { channels } from '../shared/contract'
 import { err } from '../shared/result'
 import { createApp } from './app'
-import { createHandlers } from './ipc/handlers'
+import { createHandlers, logToStderr } from './ipc/handlers'
 import type { KeyStore } from './security/keyStore'
 import { IPC_PREFIX } from './shell/ipcChannel'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
@@ -37,9 +37,7 @@ async function start(): Promise<void> {
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
   })
-  const invoke = createHandlers(tokenDesk, (channel, e) =>
-    console.error(`[token-desk] ${channel} failed:`, e),
-  )
+  const invoke = createHandlers(tokenDesk, logToStderr)
 
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href

@@ -80,3 +80,15 @@ describe('the channel contract', () => {
     }
   })
 })
+
+describe('failure logging', () => {
+  it('names the kind and code of an error, never its message', async () => {
+    const { describeFailure } = await import('../../src/main/ipc/handlers')
+    const e = Object.assign(new Error("insert into staff values ('scrypt$32768$secret-hash')"), {
+      code: 'SQLITE_CONSTRAINT',
+    })
+    const line = describeFailure(e)
+    expect(line).toMatch(/^Error SQLITE_CONSTRAINT at /)
+    expect(line).not.toContain('secret-hash')
+  })
+})

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createApp } from '../app'
-import { createHandlers } from '../ipc/handlers'
+import { createHandlers, logToStderr } from '../ipc/handlers'
 import { FileKeyStore } from '../security/keyStore'
 import { startBridge } from './server'
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     demo: values.demo,
     idleLockSeconds: idle,
   })
-  const invoke = createHandlers(app, (channel, e) => console.error(`[token-desk] ${channel} failed:`, e))
+  const invoke = createHandlers(app, logToStderr)
   const rendererDir = resolve(values['renderer-dir'] ?? join(__dirname, '../renderer'))
   const bridge = await startBridge({
     invoke,

@@ -81,6 +81,26 @@ export type Invoke = (clientKey: string, channel: unknown, input: unknown) => Pr
 /** Logs a failure without its input: inputs hold passwords and codes. */
 export type FailureLogger = (channel: string, error: unknown) => void
 
+/**
+ * What may be logged of an unexpected error: its kind, code and where it happened, not its message
+ * (database errors quote the statement with its values, which can include hashes or sealed seeds).
+ */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error
+  const code = (error as { code?: unknown }).code
+  const where =
+    error.stack
+      ?.split('\n')
+      .slice(1, 4)
+      .map((l) => l.trim())
+      .join(' < ') ?? ''
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''} at ${where}`
+}
+
+/** The logger both shells use: one line per failure, via describeFailure. */
+export const logToStderr: FailureLogger = (channel, error) =>
+  console.error(`[token-desk] ${channel} failed: ${describeFailure(error)}`)
+
 function allows(access: Access, role: Role): boolean {
   return access === 'any' || (access !== 'public' && access.includes(role))
 }
