@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Role } from '../shared/domain'
-import { generateDemoBank } from '../main/demo/generator'
+import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../main/demo/generator'
 import { verifyDeviceOtp } from '../main/domain/deviceOtp'
 import { hashPassword } from '../main/security/passwords'
 import type { SecretBox } from '../main/security/secretBox'
@@ -239,49 +239,17 @@ export class Hq {
           200,
         )
         .transacting(trx)
-      const tokens = bank.customers.flatMap((c, ci) =>
-        c.tokens.map((t, ti) => ({
-          uid: `demo-${ci}-${ti}`,
-          cif: c.cif,
-          kind: t.kind,
-          serial: t.serial,
-          state: t.state,
-          issued_at: t.issuedAt,
-          activated_at: t.activatedAt,
-          revoked_at: t.revokedAt,
-          version,
-        })),
-      )
-      await trx.batchInsert('tokens', tokens, 200).transacting(trx)
-      const handedOver = tokens
-        .filter((t) => t.kind === 'hard' && t.serial)
-        .map((t) => ({
-          serial: t.serial,
-          branch_code: bank.branch.code,
-          state: t.state,
-          algorithm: 'totp',
-          digits: 8,
-          period: 30,
-          counter: 0,
-          seed_sealed: null,
-          received_on: t.issued_at!.slice(0, 10),
-          version,
-        }))
-      const stock = bank.stock.map((s) => ({
-        serial: s.serial,
-        branch_code: bank.branch.code,
-        state: 'in_stock',
-        algorithm: s.algorithm,
-        digits: s.digits,
-        period: s.period,
-        counter: 0,
-        seed_sealed: this.secretBox.seal(s.seed, `seed:${s.serial}`),
-        received_on: s.receivedOn,
-        version,
-      }))
       await trx
-        .batchInsert('inventory', [...handedOver, ...stock] as Record<string, unknown>[], 200)
+        .batchInsert(
+          'tokens',
+          demoTokenRows(bank).map((t) => ({ ...t, version })),
+          200,
+        )
         .transacting(trx)
+      const inventory = demoInventoryRows(bank, (seed, serial) =>
+        this.secretBox.seal(seed, `seed:${serial}`),
+      ).map((row) => ({ ...row, version }))
+      await trx.batchInsert('inventory', inventory, 200).transacting(trx)
     })
     return { customers: bank.customers.length, stock: bank.stock.length }
   }

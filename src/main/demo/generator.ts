@@ -177,3 +177,54 @@ export function generateDemoBank(
 
   return { bankName: DEMO_BANK_NAME, branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
 }
+
+/**
+ * The demo tokens as table rows, shared by the branch's and central's demo seeders so both name them
+ * alike (`demo-<customer>-<token>` uids).
+ */
+export function demoTokenRows(bank: DemoBank) {
+  return bank.customers.flatMap((c, ci) =>
+    c.tokens.map((t, ti) => ({
+      uid: `demo-${ci}-${ti}`,
+      cif: c.cif,
+      kind: t.kind,
+      serial: t.serial,
+      state: t.state,
+      issued_at: t.issuedAt,
+      activated_at: t.activatedAt,
+      revoked_at: t.revokedAt,
+    })),
+  )
+}
+
+/**
+ * The branch's hard-token inventory as table rows: devices already with customers (their seeds long
+ * deleted) and the stock, whose seeds `seal` protects at rest.
+ */
+export function demoInventoryRows(bank: DemoBank, seal: (seed: Buffer, serial: string) => string) {
+  const handedOver = demoTokenRows(bank)
+    .filter((t) => t.kind === 'hard' && t.serial)
+    .map((t) => ({
+      serial: t.serial!,
+      branch_code: bank.branch.code,
+      state: t.state as string,
+      algorithm: 'totp',
+      digits: 8,
+      period: 30 as number | null,
+      counter: 0,
+      seed_sealed: null as string | null,
+      received_on: t.issued_at.slice(0, 10),
+    }))
+  const stock = bank.stock.map((s) => ({
+    serial: s.serial,
+    branch_code: bank.branch.code,
+    state: 'in_stock',
+    algorithm: s.algorithm as string,
+    digits: s.digits as number,
+    period: s.period,
+    counter: 0,
+    seed_sealed: seal(s.seed, s.serial) as string | null,
+    received_on: s.receivedOn,
+  }))
+  return [...handedOver, ...stock]
+}

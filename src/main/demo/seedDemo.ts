@@ -4,7 +4,7 @@ import { kanaKey } from '../domain/kana'
 import { hashPassword } from '../security/passwords'
 import type { SecretBox } from '../security/secretBox'
 import type { AuditLog } from '../services/audit'
-import { generateDemoBank, type DemoBank } from './generator'
+import { demoInventoryRows, demoTokenRows, generateDemoBank, type DemoBank } from './generator'
 
 /** Writes the demo bank into an empty database, in one transaction. Refuses a database that has staff. */
 export async function seedDemo(
@@ -59,54 +59,20 @@ export async function seedDemo(
     )
     await trx.batchInsert('accounts', accounts, 200).transacting(trx)
     // Token uids match the central demo bank (`npm run central -- demo`), so both sides name them alike.
-    const tokens = bank.customers.flatMap((c, ci) =>
-      c.tokens.map((t, ti) => ({
-        uid: `demo-${ci}-${ti}`,
-        cif: c.cif,
-        kind: t.kind,
-        serial: t.serial,
-        state: t.state,
-        issued_at: t.issuedAt,
-        activated_at: t.activatedAt,
-        revoked_at: t.revokedAt,
-      })),
-    )
-    await trx.batchInsert('tokens', tokens, 200).transacting(trx)
-    // Hard tokens already with customers are in the branch's inventory too, their seeds long deleted.
-    const handedOver = tokens
-      .filter((t) => t.kind === 'hard' && t.serial)
-      .map((t) => ({
-        serial: t.serial,
-        branch_code: bank.branch.code,
-        state: t.state,
-        algorithm: 'totp',
-        digits: 8,
-        period: 30,
-        counter: 0,
-        seed_sealed: null,
-        received_on: t.issued_at!.slice(0, 10),
-        updated_at: now,
-      }))
-    const inStock = bank.stock.map((s) => ({
-      serial: s.serial,
-      branch_code: bank.branch.code,
-      state: 'in_stock',
-      algorithm: s.algorithm,
-      digits: s.digits,
-      period: s.period,
-      counter: 0,
-      seed_sealed: deps.secretBox.seal(s.seed, `seed:${s.serial}`),
-      received_on: s.receivedOn,
+    await trx.batchInsert('tokens', demoTokenRows(bank), 200).transacting(trx)
+    const inventory = demoInventoryRows(bank, (seed, serial) =>
+      deps.secretBox.seal(seed, `seed:${serial}`),
+    ).map((row) => ({
+      ...row,
       updated_at: now,
     }))
-    const inventory: Record<string, unknown>[] = [...handedOver, ...inStock]
     await trx.batchInsert('inventory', inventory, 200).transacting(trx)
     await deps.audit.append(trx, {
       actor: 'system',
       action: 'demo.seed',
       entity: 'branch',
       entityKey: bank.branch.code,
-      after: { customers: rows.length, stock: inStock.length, staff: bank.staff.length },
+      after: { customers: rows.length, stock: bank.stock.length, staff: bank.staff.length },
     })
   })
   return true
