@@ -62,6 +62,7 @@ describe('recording a revocation', () => {
       { ...paper(cif), paper: { formNo: 'F1', receivedOn: '2026-11-20', sealChecked: false } },
       { ...inPerson(cif), reason: 'other' },
       { ...inPerson(cif), reason: 'bored' },
+      { ...paper(cif), paper: { formNo: 'F1', receivedOn: '2026-11-26', sealChecked: true } },
     ]
     for (const input of bad) {
       expect(await app.invoke('teller', 'revocations.request', input), JSON.stringify(input)).toMatchObject({

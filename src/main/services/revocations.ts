@@ -53,6 +53,11 @@ export class RevocationService {
   /** Recorded as waiting for branch approval; the customer's status does not change yet. */
   async request(session: Session, input: RevocationRequestInput): Promise<RevocationDetail> {
     const id = randomUUID()
+    if (input.paper && input.paper.receivedOn > businessDate(this.clock.now())) {
+      throw new DomainError('VALIDATION', 'the form cannot have been received in the future', {
+        'paper.receivedOn': 'a date in the future',
+      })
+    }
     await this.db.transaction(async (trx) => {
       const customer = await this.loadCustomer(trx, input.cif)
       if (!canMove('requestRevocation', customer.otp_status)) {
