@@ -15,6 +15,7 @@ import type { AuditLog } from './audit'
 import type { Connectivity } from './connectivity'
 import type { Outbox } from './outbox'
 import { receiptDocument } from './receiptRows'
+import { setOtpStatus } from './customerStatus'
 import type { Session } from './sessions'
 
 export type Payment =
@@ -184,9 +185,7 @@ export class IssuanceService {
       })
       await trx('requests').where({ id: requestId }).update({ token_id: tokenId })
       await trx('inventory').where({ serial: input.serial }).update({ state: 'issued', updated_at: at })
-      await trx('customers')
-        .where({ cif: input.cif })
-        .update({ otp_status: 'token_issued', status_changed_at: at, updated_at: at })
+      await setOtpStatus(trx, input.cif, 'token_issued', at)
       await trx('receipts').insert({
         receipt_no: receiptNo,
         branch_code: session.branchCode,

@@ -18,6 +18,7 @@ import { canMove } from '../domain/statusRules'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
 import type { Outbox } from './outbox'
+import { setOtpStatus } from './customerStatus'
 import type { Session } from './sessions'
 
 type Db = Knex | Knex.Transaction
@@ -147,9 +148,7 @@ export class RevocationService {
         created_at: at,
         updated_at: at,
       })
-      await trx('customers')
-        .where({ cif: input.cif })
-        .update({ otp_status: 'suspended', status_changed_at: at, updated_at: at })
+      await setOtpStatus(trx, input.cif, 'suspended', at)
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'token.suspend',
@@ -195,9 +194,7 @@ export class RevocationService {
         decided_by: approval.checker,
         updated_at: at,
       })
-      await trx('customers')
-        .where({ cif: req.cif })
-        .update({ otp_status: 'revocation_pending', status_changed_at: at, updated_at: at })
+      await setOtpStatus(trx, req.cif, 'revocation_pending', at)
       await this.audit.append(trx, {
         actor: approval.checker,
         action: 'revocation.approve',
@@ -282,9 +279,7 @@ export class RevocationService {
         })
       // An approved request had moved the customer to 利用解除手続中: back to where they were.
       if (needsApproval && customer.otp_status === 'revocation_pending') {
-        await trx('customers')
-          .where({ cif: req.cif })
-          .update({ otp_status: req.prev_status, status_changed_at: at, updated_at: at })
+        await setOtpStatus(trx, req.cif, req.prev_status, at)
       }
       await this.audit.append(trx, {
         actor: session.staffId,
@@ -324,9 +319,7 @@ export class RevocationService {
       await trx('requests')
         .where({ id: req.id })
         .update({ state: 'completed', decided_at: completedAt, decided_by: 'central', updated_at: at })
-      await trx('customers')
-        .where({ cif: req.cif })
-        .update({ otp_status: 'revoked', status_changed_at: completedAt, updated_at: at })
+      await setOtpStatus(trx, req.cif, 'revoked', at, completedAt)
       if (req.token_id) {
         const token = await trx('tokens').where({ id: req.token_id }).first()
         await trx('tokens').where({ id: req.token_id }).update({ state: 'revoked', revoked_at: completedAt })
@@ -360,9 +353,7 @@ export class RevocationService {
         decision_reason: reason,
         updated_at: at,
       })
-      await trx('customers')
-        .where({ cif: req.cif })
-        .update({ otp_status: req.prev_status, status_changed_at: at, updated_at: at })
+      await setOtpStatus(trx, req.cif, req.prev_status, at)
       await this.audit.append(trx, {
         actor: 'central',
         action: 'revocation.central_reject',
