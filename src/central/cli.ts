@@ -4,18 +4,29 @@ import pino from 'pino'
 import { FileKeyStore } from '../main/security/keyStore'
 import { SecretBox } from '../main/security/secretBox'
 import { openCentralDb, migrateCentral } from './db'
-import { importCustomers } from './customerImport'
+import { describeProblem, type CsvProblem } from './customerImport'
 import { Hq } from './hq'
-import { parsePskc } from './pskc'
+import { HQ_ROLES, type HqRole } from './hqActor'
+import { listHqAudit, verifyHqAudit } from './hqAudit'
+import { issueEnrolmentCode, revokeWorkstation } from './hqBranches'
+import { previewCustomerCsv } from './hqCustomers'
+import { addHqStaff, listHqStaff, seedDemoHqStaff } from './hqStaff'
+import { importPskc } from './hqStock'
 import { buildCentral } from './server'
-import { createEnrollmentCode } from './sync'
 
 const USAGE = `npm run central -- <command> [--db FILE | DATABASE_URL=postgres://…] [--json]
-  serve [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE]
+  serve [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--console-dir DIR]
+        (the HQ console is at /console on the same port; build it first with npm run build)
+  hq-staff add --id HQ001 --name NAME --role hq_operator|hq_supervisor|hq_admin   (password on stdin)
+  hq-staff add --demo   (the demo HQ office listed in README.md)
+  hq-staff list
+  hq-audit list [--actor ID] [--action PREFIX]
+  hq-audit verify
+  workstations revoke --client ID
   branch add --code 001 --name NAME
   enroll-code --branch 001
   staff add --branch 001 --id S001 --name NAME --role teller|supervisor|admin   (password on stdin)
-  customers import --file FILE.csv   (columns: cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status)
+  customers import --file FILE.csv [--dry-run]   (columns: cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status)
   customers activate --cif C
   tokens import-pskc --file FILE [--key HEX | --password-stdin]
   tokens allocate --branch 001 (--serial S ... | --count N)
@@ -60,6 +71,12 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       otp: { type: 'string' },
       at: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      'console-dir': { type: 'string' },
+      client: { type: 'string' },
+      actor: { type: 'string' },
+      action: { type: 'string' },
     },
   })
   const command = positionals.join(' ')
@@ -90,7 +107,13 @@ async function main(argv: string[]): Promise<number> {
           values['tls-cert'] && values['tls-key']
             ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) }
             : undefined
-        const app = buildCentral({ db, secretBox, loggerInstance: logger, https })
+        const app = buildCentral({
+          db,
+          secretBox,
+          loggerInstance: logger,
+          https,
+          ...(values['console-dir'] ? { consoleDir: values['console-dir'] } : {}),
+        })
         const address = await app.listen({ host: values.host, port: Number(values.port) })
         logger.info({ address }, 'central listening')
         out(`central listening on ${address}`, { address })
@@ -109,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
         out(`branch ${values.code} added`, { code: values.code })
         return 0
       case 'enroll-code': {
-        const code = await createEnrollmentCode(db, need('branch', values.branch), new Date())
+        const { code } = await issueEnrolmentCode(hq.context(), need('branch', values.branch))
         out(`enrolment code for branch ${values.branch} (single use, 24 hours): ${code}`, {
           branch: values.branch,
           code,
@@ -127,16 +150,32 @@ async function main(argv: string[]): Promise<number> {
         out(`staff ${values.id} added`, { staffId: values.id })
         return 0
       case 'customers import': {
-        const result = await importCustomers(db, readFileSync(need('file', values.file), 'utf8'), new Date())
+        const csv = readFileSync(need('file', values.file), 'utf8')
+        if (values['dry-run']) {
+          const check = await previewCustomerCsv(hq.context(), csv)
+          out(
+            check.problemCount
+              ? `${check.problemCount} problems; nothing would be imported:\n` +
+                  check.problems.map(describeProblem).join('\n')
+              : `${check.fresh} customers would be imported, ${check.updates} updated`,
+            check,
+          )
+          return check.problemCount ? 1 : 0
+        }
+        const result = await hq.importCustomers(csv)
         out(`${result.imported} customers imported, ${result.updated} updated`, result)
         return 0
       }
       case 'tokens import-pskc': {
-        const tokens = parsePskc(readFileSync(need('file', values.file), 'utf8'), {
-          ...(values.key ? { keyHex: values.key } : {}),
-          ...(values['password-stdin'] ? { password: readStdin() } : {}),
-        })
-        const result = await hq.addStockTokens(tokens)
+        const result = await importPskc(
+          hq.context(),
+          {
+            xml: readFileSync(need('file', values.file), 'utf8'),
+            ...(values.key ? { keyHex: values.key } : {}),
+            ...(values['password-stdin'] ? { password: readStdin() } : {}),
+          },
+          { duplicates: 'skip' },
+        )
         out(
           `${result.imported} tokens imported` +
             (result.duplicates.length
@@ -185,9 +224,68 @@ async function main(argv: string[]): Promise<number> {
         out(valid ? 'valid' : 'invalid', { valid })
         return valid ? 0 : 1
       }
+      case 'hq-staff add': {
+        if (values.demo) {
+          const added = await seedDemoHqStaff(db, secretBox, new Date())
+          out(`demo HQ staff added: ${added.join(' ') || '(all existed)'}`, { added })
+          return 0
+        }
+        const role = need('role', values.role)
+        if (!(HQ_ROLES as readonly string[]).includes(role))
+          throw new Error(`role is one of ${HQ_ROLES.join(', ')}`)
+        await addHqStaff(
+          db,
+          hq.actor,
+          {
+            staffId: need('id', values.id),
+            name: need('name', values.name),
+            role: role as HqRole,
+            password: readStdin(),
+          },
+          new Date(),
+        )
+        out(`HQ staff ${values.id} added; they enrol their authenticator at first sign-in`, {
+          staffId: values.id,
+        })
+        return 0
+      }
+      case 'hq-staff list': {
+        const list = await listHqStaff(db, hq.actor)
+        out(
+          list.map((s) => `${s.staffId}  ${s.role}  ${s.name}${s.active ? '' : '  (disabled)'}`).join('\n'),
+          list,
+        )
+        return 0
+      }
+      case 'hq-audit list': {
+        const page = await listHqAudit(db, { actor: values.actor, action: values.action })
+        out(
+          page.items.map((a) => `${a.id}  ${a.at}  ${a.actor}  ${a.action}  ${a.entityKey}`).join('\n') ||
+            '(none)',
+          page,
+        )
+        return 0
+      }
+      case 'hq-audit verify': {
+        const verdict = await verifyHqAudit(db)
+        out(
+          verdict.ok
+            ? `HQ audit intact: ${verdict.rows} rows`
+            : `HQ audit broken at row ${verdict.brokenAt} (${verdict.reason})`,
+          verdict,
+        )
+        return verdict.ok ? 0 : 1
+      }
+      case 'workstations revoke':
+        await revokeWorkstation(hq.context(), need('client', values.client))
+        out(`workstation ${values.client} revoked`, { clientId: values.client })
+        return 0
       case 'demo': {
         const made = await hq.demo()
-        out(`demo bank: branch 001, ${made.customers} customers, ${made.stock} tokens in stock`, made)
+        out(
+          `demo bank: branch 001, ${made.customers} customers, ${made.stock} tokens in stock; HQ staff ${made.hqStaff.join(' ')}`,
+          made,
+        )
         return 0
       }
       default:
@@ -201,7 +299,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: Error) => {
-    console.error(`central: ${e.message}`)
+    const problems = (e as { details?: { problems?: CsvProblem[] } }).details?.problems
+    console.error(
+      `central: ${problems ? `nothing imported:\n${problems.map(describeProblem).join('\n')}` : e.message}`,
+    )
     process.exit(2)
   },
 )

@@ -5,23 +5,47 @@ import { verifyDeviceOtp } from '../main/domain/deviceOtp'
 import { hashPassword } from '../main/security/passwords'
 import type { SecretBox } from '../main/security/secretBox'
 import { nextVersion } from './db'
+import { CLI_ACTOR, requireHqRole, type HqActor } from './hqActor'
+import { appendHqAudit } from './hqAudit'
+import { addBranch } from './hqBranches'
+import type { HqContext } from './hqContext'
+import { importCustomerCsv } from './hqCustomers'
+import { completeRevocation, rejectRevocation } from './hqRevocations'
+import { seedDemoHqStaff } from './hqStaff'
+import { allocateStock } from './hqStock'
 
-/** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
+/**
+ * HQ operations behind `npm run central -- …` and the console. Each is one transaction that bumps the
+ * global version and writes HQ's audit; each checks its caller (`actor`: the CLI unless `as(actor)`).
+ * The capabilities live in hqRevocations, hqStock, hqBranches, hqCustomers and hqStaff.
+ */
 export class Hq {
   constructor(
     private readonly db: Knex,
     private readonly secretBox: SecretBox,
     private readonly now: () => Date = () => new Date(),
+    readonly actor: HqActor = CLI_ACTOR,
   ) {}
 
+  /** The same operations on behalf of a signed-in HQ person. */
+  as(actor: HqActor): Hq {
+    return new Hq(this.db, this.secretBox, this.now, actor)
+  }
+
+  context(): HqContext {
+    return { db: this.db, secretBox: this.secretBox, actor: this.actor, now: this.now() }
+  }
+
   addBranch(code: string, name: string) {
-    if (!/^\d{3}$/.test(code)) throw new Error('branch code is 3 digits')
-    return this.db.transaction(async (trx) => {
-      await trx('branches').insert({ code, name, version: await nextVersion(trx) })
-    })
+    return addBranch(this.context(), code, name)
+  }
+
+  importCustomers(csv: string) {
+    return importCustomerCsv(this.context(), csv)
   }
 
   async addStaff(input: { branch: string; staffId: string; name: string; role: Role; password: string }) {
+    requireHqRole(this.actor, ['hq_admin'])
     if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
       throw new Error('staff ID is a capital letter and 3 to 5 digits')
     if (!['teller', 'supervisor', 'admin'].includes(input.role))
@@ -39,11 +63,18 @@ export class Hq {
         password_hash: hash,
         version: await nextVersion(trx),
       })
+      await appendHqAudit(trx, this.actor, this.now(), {
+        action: 'staff.add',
+        entity: 'staff',
+        entityKey: input.staffId,
+        after: { branch: input.branch, name: input.name, role: input.role },
+      })
     })
   }
 
   /** 利用開始 reported by internet banking: token_issued → in_use, the token active. */
   activateCustomer(cif: string) {
+    requireHqRole(this.actor, ['hq_operator', 'hq_supervisor'])
     return this.db.transaction(async (trx) => {
       const customer = await trx('customers').where({ cif }).first()
       if (!customer) throw new Error(`no customer ${cif}`)
@@ -58,31 +89,23 @@ export class Hq {
         if (token.serial)
           await trx('inventory').where({ serial: token.serial }).update({ state: 'active', version })
       }
+      await appendHqAudit(trx, this.actor, this.now(), {
+        action: 'customer.activate',
+        entity: 'customer',
+        entityKey: cif,
+        before: { otpStatus: 'token_issued' },
+        after: { otpStatus: 'in_use' },
+      })
     })
   }
 
   /** Puts unallocated tokens (or the named serials) into a branch's stock; their seeds reach it on its next pull. */
   allocateTokens(branch: string, selection: { serials?: string[]; count?: number }) {
-    return this.db.transaction(async (trx) => {
-      if (!(await trx('branches').where({ code: branch }).first())) throw new Error(`no branch ${branch}`)
-      const q = trx('inventory').whereNull('branch_code').where({ state: 'in_stock' }).orderBy('serial')
-      if (selection.serials) q.whereIn('serial', selection.serials)
-      else q.limit(selection.count ?? 0)
-      const rows = await q
-      if (selection.serials && rows.length !== selection.serials.length) {
-        throw new Error('some serials are unknown or already allocated')
-      }
-      const version = await nextVersion(trx)
-      const receivedOn = this.now().toISOString().slice(0, 10)
-      for (const r of rows)
-        await trx('inventory')
-          .where({ serial: r.serial })
-          .update({ branch_code: branch, received_on: receivedOn, version })
-      return rows.map((r) => r.serial as string)
-    })
+    return allocateStock(this.context(), branch, selection)
   }
 
   async listRevocations(state?: string) {
+    requireHqRole(this.actor, ['hq_operator', 'hq_supervisor', 'hq_admin'])
     const q = this.db('requests').where({ kind: 'revocation' }).orderBy('id')
     if (state === 'pending') q.where({ state: 'awaiting_central' })
     else if (state) q.where({ state })
@@ -99,44 +122,16 @@ export class Hq {
 
   /** HQ completes a revocation: 利用解除済, the token revoked, a hard device unusable. */
   completeRevocation(id: string) {
-    return this.db.transaction(async (trx) => {
-      const req = await trx('requests').where({ id, kind: 'revocation' }).first()
-      if (!req) throw new Error(`no revocation ${id}`)
-      if (req.state !== 'awaiting_central')
-        throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
-      const version = await nextVersion(trx)
-      const at = this.now().toISOString()
-      await trx('requests').where({ id }).update({ state: 'completed', version })
-      await trx('customers')
-        .where({ cif: req.cif })
-        .update({ otp_status: 'revoked', status_changed_at: at, version })
-      if (req.token_uid) {
-        const token = await trx('tokens').where({ uid: req.token_uid }).first()
-        await trx('tokens')
-          .where({ uid: req.token_uid })
-          .update({ state: 'revoked', revoked_at: at, version })
-        if (token?.serial)
-          await trx('inventory').where({ serial: token.serial }).update({ state: 'revoked', version })
-      }
-    })
+    return completeRevocation(this.context(), id)
   }
 
   rejectRevocation(id: string, reason: string) {
-    return this.db.transaction(async (trx) => {
-      const req = await trx('requests').where({ id, kind: 'revocation' }).first()
-      if (!req) throw new Error(`no revocation ${id}`)
-      if (req.state !== 'awaiting_central')
-        throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
-      const version = await nextVersion(trx)
-      await trx('requests').where({ id }).update({ state: 'rejected', decision_reason: reason, version })
-      await trx('customers')
-        .where({ cif: req.cif })
-        .update({ otp_status: req.prev_status, status_changed_at: this.now().toISOString(), version })
-    })
+    return rejectRevocation(this.context(), id, reason)
   }
 
   /** HQ's test of a customer's device: a used HOTP counter or TOTP step is not accepted twice. */
   verifyOtp(serial: string, otp: string, at: Date) {
+    requireHqRole(this.actor, ['hq_operator', 'hq_supervisor'])
     return this.db.transaction(async (trx) => {
       const device = await trx('inventory').where({ serial }).first()
       if (!device?.seed_sealed) throw new Error(`no seed for ${serial}`)
@@ -172,6 +167,7 @@ export class Hq {
       seed: Buffer
     }[],
   ) {
+    requireHqRole(this.actor, ['hq_operator', 'hq_supervisor'])
     return this.db.transaction(async (trx) => {
       const existing = new Set<string>(
         await trx('inventory')
@@ -196,12 +192,19 @@ export class Hq {
           version,
         })
       }
+      await appendHqAudit(trx, this.actor, this.now(), {
+        action: 'stock.import',
+        entity: 'inventory',
+        entityKey: fresh[0]?.serial ?? '-',
+        after: { imported: fresh.length, serials: fresh.map((t) => t.serial) },
+      })
       return { imported: fresh.length, duplicates: [...existing] }
     })
   }
 
   /** The demo bank matching `npm run dev:browser -- --demo`, so a demo branch can enrol and sync. */
-  async demo(): Promise<{ customers: number; stock: number }> {
+  async demo(): Promise<{ customers: number; stock: number; hqStaff: string[] }> {
+    requireHqRole(this.actor, ['hq_admin'])
     const bank = generateDemoBank()
     const hashes = await Promise.all(bank.staff.map((s) => hashPassword(s.password)))
     await this.db.transaction(async (trx) => {
@@ -251,6 +254,7 @@ export class Hq {
       ).map((row) => ({ ...row, version }))
       await trx.batchInsert('inventory', inventory, 200).transacting(trx)
     })
-    return { customers: bank.customers.length, stock: bank.stock.length }
+    const hqStaff = await seedDemoHqStaff(this.db, this.secretBox, this.now())
+    return { customers: bank.customers.length, stock: bank.stock.length, hqStaff }
   }
 }

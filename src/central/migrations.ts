@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { m003HqConsole } from './console/schema'
 
 /** Central's schema; the same on SQLite and PostgreSQL. Every synced row carries the version it changed at. */
 const m001: Knex.Migration = {
@@ -137,7 +138,10 @@ const m001: Knex.Migration = {
   },
 }
 
-const MIGRATIONS: Record<string, Knex.Migration> = { '001_central': m001 }
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '001_central': m001,
+  '003_hq_console': m003HqConsole,
+}
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(MIGRATIONS),

@@ -15,7 +15,15 @@ export interface PskcToken {
   seed: Buffer
 }
 
-export class PskcError extends Error {}
+/** A refused container: `code` says why for the console (PSKC_MAC_MISMATCH, PSKC_WRONG_KEY, …). */
+export class PskcError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = 'PSKC_DAMAGED',
+  ) {
+    super(message)
+  }
+}
 
 const CIPHERS: Record<string, string> = {
   'http://www.w3.org/2001/04/xmlenc#aes128-cbc': 'aes-128-cbc',
@@ -59,7 +67,10 @@ function encryptionKey(container: Node, input: PskcKeyInput): Buffer | null {
   const derived = encryption['DerivedKey'] as Node | undefined
   if (derived) {
     if (input.password === undefined)
-      throw new PskcError('this container is password-protected: give --password-stdin')
+      throw new PskcError(
+        'this container is password-protected: give --password-stdin',
+        'PSKC_NEEDS_PASSWORD',
+      )
     const params = ((derived['KeyDerivationMethod'] as Node)?.['PBKDF2-params'] ?? {}) as Node
     const salt = b64((params['Salt'] as Node)?.['Specified'])
     const iterations = Number(text(params['IterationCount']))
@@ -67,15 +78,16 @@ function encryptionKey(container: Node, input: PskcKeyInput): Buffer | null {
     if (!salt.length || !iterations || !length) throw new PskcError('incomplete PBKDF2 parameters')
     return pbkdf2Sync(input.password, salt, iterations, length, 'sha1')
   }
-  if (!input.keyHex) throw new PskcError('this container is encrypted with a pre-shared key: give --key HEX')
-  if (!/^[0-9a-fA-F]+$/.test(input.keyHex)) throw new PskcError('the key must be hex')
+  if (!input.keyHex)
+    throw new PskcError('this container is encrypted with a pre-shared key: give --key HEX', 'PSKC_NEEDS_KEY')
+  if (!/^[0-9a-fA-F]+$/.test(input.keyHex)) throw new PskcError('the key must be hex', 'PSKC_KEY_FORMAT')
   return Buffer.from(input.keyHex, 'hex')
 }
 
 function decrypt(encrypted: Node, key: Buffer): { plain: Buffer; cipherBytes: Buffer } {
   const method = (encrypted['EncryptionMethod'] as Node | undefined)?.['@_Algorithm'] as string | undefined
   const cipher = method ? CIPHERS[method] : undefined
-  if (!cipher) throw new PskcError(`unsupported encryption ${method ?? '(none)'}`)
+  if (!cipher) throw new PskcError(`unsupported encryption ${method ?? '(none)'}`, 'PSKC_UNSUPPORTED')
   const cipherBytes = b64((encrypted['CipherData'] as Node)?.['CipherValue'])
   if (cipherBytes.length < 32) throw new PskcError('cipher value too short')
   try {
@@ -85,7 +97,7 @@ function decrypt(encrypted: Node, key: Buffer): { plain: Buffer; cipherBytes: Bu
       cipherBytes,
     }
   } catch {
-    throw new PskcError('could not decrypt: wrong key or damaged file')
+    throw new PskcError('could not decrypt: wrong key or damaged file', 'PSKC_WRONG_KEY')
   }
 }
 
@@ -100,19 +112,20 @@ export function parsePskc(xml: string, input: PskcKeyInput = {}): PskcToken[] {
   try {
     doc = parser.parse(xml, true) as Node
   } catch (e) {
-    throw new PskcError(`not a PSKC file: ${e instanceof Error ? e.message : String(e)}`)
+    throw new PskcError(`not a PSKC file: ${e instanceof Error ? e.message : String(e)}`, 'PSKC_NOT_PSKC')
   }
   const container = doc['KeyContainer'] as Node | undefined
-  if (!container) throw new PskcError('not a PSKC file: no KeyContainer')
+  if (!container) throw new PskcError('not a PSKC file: no KeyContainer', 'PSKC_NOT_PSKC')
   if (container['@_Version'] !== '1.0')
-    throw new PskcError(`unsupported PSKC version ${String(container['@_Version'])}`)
+    throw new PskcError(`unsupported PSKC version ${String(container['@_Version'])}`, 'PSKC_UNSUPPORTED')
   const key = encryptionKey(container, input)
 
   const macMethod = container['MACMethod'] as Node | undefined
   let mac: { algorithm: string; key: Buffer } | null = null
   if (macMethod) {
     const algorithm = MACS[String(macMethod['@_Algorithm'])]
-    if (!algorithm) throw new PskcError(`unsupported MAC ${String(macMethod['@_Algorithm'])}`)
+    if (!algorithm)
+      throw new PskcError(`unsupported MAC ${String(macMethod['@_Algorithm'])}`, 'PSKC_UNSUPPORTED')
     const macKeyNode = macMethod['MACKey'] as Node | undefined
     if (!macKeyNode || !key) throw new PskcError('MACMethod without a usable MACKey')
     mac = { algorithm, key: decrypt(macKeyNode, key).plain }
@@ -122,7 +135,8 @@ export function parsePskc(xml: string, input: PskcKeyInput = {}): PskcToken[] {
   for (const pkg of list(container['KeyPackage'])) {
     for (const k of list(pkg['Key'])) {
       const algorithm = ALGORITHMS[String(k['@_Algorithm'])]
-      if (!algorithm) throw new PskcError(`unsupported key algorithm ${String(k['@_Algorithm'])}`)
+      if (!algorithm)
+        throw new PskcError(`unsupported key algorithm ${String(k['@_Algorithm'])}`, 'PSKC_UNSUPPORTED')
       const data = (k['Data'] ?? {}) as Node
       const secret = (data['Secret'] ?? {}) as Node
       let seed: Buffer
@@ -135,6 +149,7 @@ export function parsePskc(xml: string, input: PskcKeyInput = {}): PskcToken[] {
         if (!expected.length || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
           throw new PskcError(
             `the MAC of key ${String(k['@_Id'])} does not match: the file was changed or damaged`,
+            'PSKC_MAC_MISMATCH',
           )
         }
         seed = plain
@@ -146,7 +161,7 @@ export function parsePskc(xml: string, input: PskcKeyInput = {}): PskcToken[] {
       const format = ((k['AlgorithmParameters'] as Node | undefined)?.['ResponseFormat'] ?? {}) as Node
       const digits = Number(format['@_Length'] ?? 6)
       if (digits !== 6 && digits !== 8)
-        throw new PskcError(`key ${String(k['@_Id'])}: ${digits} digits is not supported`)
+        throw new PskcError(`key ${String(k['@_Id'])}: ${digits} digits is not supported`, 'PSKC_UNSUPPORTED')
       const serial = text((pkg['DeviceInfo'] as Node | undefined)?.['SerialNo']) ?? String(k['@_Id'])
       tokens.push({
         serial,
@@ -161,6 +176,6 @@ export function parsePskc(xml: string, input: PskcKeyInput = {}): PskcToken[] {
       })
     }
   }
-  if (!tokens.length) throw new PskcError('the container holds no keys')
+  if (!tokens.length) throw new PskcError('the container holds no keys', 'PSKC_EMPTY')
   return tokens
 }

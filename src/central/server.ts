@@ -4,6 +4,8 @@ import type { z } from 'zod'
 import type { SecretBox } from '../main/security/secretBox'
 import { enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
 import { authenticate, enroll, HttpError, pull, push } from './sync'
+import { registerConsoleApi } from './console/routes'
+import { DEFAULT_CONSOLE_DIR, registerConsolePages } from './console/static'
 
 export interface CentralOptions {
   db: Knex
@@ -12,6 +14,8 @@ export interface CentralOptions {
   /** A pino logger (structured logs); none in tests. */
   loggerInstance?: FastifyBaseLogger
   https?: { cert: Buffer; key: Buffer }
+  /** The built HQ console (default out/console); served at /console on the same port. */
+  consoleDir?: string
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -84,6 +88,10 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
     return pull(db, client, body.cookie, options.secretBox)
   })
+
+  // The HQ console (issue 9): its pages and its cookie-session API, beside the sync routes above.
+  registerConsoleApi(app, { db, secretBox: options.secretBox, now, secure: Boolean(options.https) })
+  void app.register(async (scope) => registerConsolePages(scope, options.consoleDir ?? DEFAULT_CONSOLE_DIR))
 
   return app
 }
