@@ -14,7 +14,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
-    files: ['src/renderer/**'],
+    files: ['src/renderer/**', 'src/console/**'],
     languageOptions: { globals: globals.browser },
   },
   {
@@ -35,6 +35,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: ['electron', 'node:*', 'fs', 'path', 'knex', 'sqlite3', '**/main/**', '**/preload/**'] },
+      ],
+    },
+  },
+  {
+    // The HQ console talks to central only over its HTTP API.
+    files: ['src/console/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['node:*', 'fs', 'path', 'knex', 'sqlite3', '**/main/**', '**/central/**', '**/renderer/**'],
+        },
       ],
     },
   },

@@ -29,6 +29,7 @@ rmSync('.tmp/vitest.json', { force: true })
 rmSync('.tmp/playwright.json', { force: true })
 
 if (run('build', bin('electron-vite'), ['build']) !== 0) process.exit(1)
+if (run('build the HQ console', bin('vite'), ['build', '-c', 'vite.console.config.ts']) !== 0) process.exit(1)
 const vitest = run(
   'unit and integration',
   bin('vitest'),
