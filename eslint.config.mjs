@@ -45,7 +45,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: ['node:*', 'fs', 'path', 'knex', 'sqlite3', '**/main/**', '**/central/**', '**/renderer/**'],
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'knex',
+            'sqlite3',
+            '**/main/**',
+            '**/central/**',
+            '**/renderer/**',
+          ],
         },
       ],
     },

@@ -52,7 +52,11 @@ export class ConsoleClient {
     return this.call<T>('GET', path)
   }
 
-  post<T = unknown>(path: string, body?: unknown, options?: { csrf?: boolean; headers?: Record<string, string> }) {
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    options?: { csrf?: boolean; headers?: Record<string, string> },
+  ) {
     return this.call<T>('POST', path, body, options)
   }
 

@@ -10,7 +10,12 @@ const ADMIN: HqRole[] = ['hq_admin']
 /** Each screen names the HQ roles that may open it (central checks again on every call). */
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-  { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { hqRoles: ANY } },
+  {
+    path: '/',
+    name: 'overview',
+    component: () => import('./views/OverviewView.vue'),
+    meta: { hqRoles: ANY },
+  },
   {
     path: '/revocations',
     name: 'revocations',
