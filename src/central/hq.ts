@@ -1,9 +1,9 @@
 import type { Knex } from 'knex'
 import type { Role } from '../shared/domain'
-import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../main/demo/generator'
-import { verifyDeviceOtp } from '../main/domain/deviceOtp'
-import { hashPassword } from '../main/security/passwords'
-import type { SecretBox } from '../main/security/secretBox'
+import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
+import { verifyDeviceOtp } from '../core/domain/deviceOtp'
+import { hashPassword } from '../core/security/passwords'
+import type { SecretBox } from '../core/security/secretBox'
 import { nextVersion } from './db'
 
 /** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
