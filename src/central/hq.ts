@@ -21,27 +21,6 @@ export class Hq {
     })
   }
 
-  async addStaff(input: { branch: string; staffId: string; name: string; role: Role; password: string }) {
-    if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
-      throw new Error('staff ID is a capital letter and 3 to 5 digits')
-    if (!['teller', 'supervisor', 'admin'].includes(input.role))
-      throw new Error('role is teller, supervisor or admin')
-    if (input.password.length < 8) throw new Error('the password needs at least 8 characters')
-    const hash = await hashPassword(input.password)
-    await this.db.transaction(async (trx) => {
-      if (!(await trx('branches').where({ code: input.branch }).first()))
-        throw new Error(`no branch ${input.branch}`)
-      await trx('staff').insert({
-        staff_id: input.staffId,
-        branch_code: input.branch,
-        name: input.name,
-        role: input.role,
-        password_hash: hash,
-        version: await nextVersion(trx),
-      })
-    })
-  }
-
   /** 利用開始 reported by internet banking: token_issued → in_use, the token active. */
   activateCustomer(cif: string) {
     return this.db.transaction(async (trx) => {
