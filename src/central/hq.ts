@@ -1,9 +1,9 @@
 import type { Knex } from 'knex'
 import type { Role } from '../shared/domain'
-import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../main/demo/generator'
-import { verifyDeviceOtp } from '../main/domain/deviceOtp'
-import { hashPassword } from '../main/security/passwords'
-import type { SecretBox } from '../main/security/secretBox'
+import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
+import { verifyDeviceOtp } from '../core/domain/deviceOtp'
+import { hashPassword } from '../core/security/passwords'
+import type { SecretBox } from '../core/security/secretBox'
 import { nextVersion } from './db'
 import { CLI_ACTOR, requireHqRole, type HqActor } from './hqActor'
 import { appendHqAudit } from './hqAudit'
@@ -42,34 +42,6 @@ export class Hq {
 
   importCustomers(csv: string) {
     return importCustomerCsv(this.context(), csv)
-  }
-
-  async addStaff(input: { branch: string; staffId: string; name: string; role: Role; password: string }) {
-    requireHqRole(this.actor, ['hq_admin'])
-    if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
-      throw new Error('staff ID is a capital letter and 3 to 5 digits')
-    if (!['teller', 'supervisor', 'admin'].includes(input.role))
-      throw new Error('role is teller, supervisor or admin')
-    if (input.password.length < 8) throw new Error('the password needs at least 8 characters')
-    const hash = await hashPassword(input.password)
-    await this.db.transaction(async (trx) => {
-      if (!(await trx('branches').where({ code: input.branch }).first()))
-        throw new Error(`no branch ${input.branch}`)
-      await trx('staff').insert({
-        staff_id: input.staffId,
-        branch_code: input.branch,
-        name: input.name,
-        role: input.role,
-        password_hash: hash,
-        version: await nextVersion(trx),
-      })
-      await appendHqAudit(trx, this.actor, this.now(), {
-        action: 'staff.add',
-        entity: 'staff',
-        entityKey: input.staffId,
-        after: { branch: input.branch, name: input.name, role: input.role },
-      })
-    })
   }
 
   /** 利用開始 reported by internet banking: token_issued → in_use, the token active. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { businessDate } from '../main/domain/businessDate'
-import { paperDueOn } from '../main/domain/revocationRules'
+import { businessDate } from '../core/domain/businessDate'
+import { paperDueOn } from '../core/domain/revocationRules'
 import { nextVersion } from './db'
 import { requireHqRole } from './hqActor'
 import { appendHqAudit } from './hqAudit'

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
-import { businessDate } from '../main/domain/businessDate'
-import { paperDueOn } from '../main/domain/revocationRules'
+import { businessDate } from '../core/domain/businessDate'
+import { paperDueOn } from '../core/domain/revocationRules'
 import { nextVersion } from './db'
 import { actorName, requireHqRole } from './hqActor'
 import { appendHqAudit } from './hqAudit'
@@ -144,7 +144,7 @@ async function applyCompletion(
 ) {
   const version = await nextVersion(trx)
   const at = ctx.now.toISOString()
-  await trx('requests').where({ id: req.id }).update({ state: 'completed', version })
+  await trx('requests').where({ id: req.id }).update({ state: 'completed', decided_at: at, version })
   await trx('customers')
     .where({ cif: req.cif })
     .update({ otp_status: 'revoked', status_changed_at: at, version })
@@ -246,7 +246,9 @@ export async function rejectRevocation(ctx: HqContext, id: string, reason: strin
   await ctx.db.transaction(async (trx) => {
     const req = await openRevocation(trx, id)
     const version = await nextVersion(trx)
-    await trx('requests').where({ id }).update({ state: 'rejected', decision_reason: why, version })
+    await trx('requests')
+      .where({ id })
+      .update({ state: 'rejected', decision_reason: why, decided_at: ctx.now.toISOString(), version })
     await trx('customers')
       .where({ cif: req.cif })
       .update({ otp_status: req.prev_status, status_changed_at: ctx.now.toISOString(), version })

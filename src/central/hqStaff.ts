@@ -1,10 +1,10 @@
 import type { Knex } from 'knex'
 import { authenticator } from 'otplib'
-import { afterWrongPassword, isLockedOut } from '../main/domain/lockout'
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../main/security/passwords'
-import type { SecretBox } from '../main/security/secretBox'
+import { afterWrongPassword, isLockedOut } from '../core/domain/lockout'
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../core/security/passwords'
+import type { SecretBox } from '../core/security/secretBox'
 import { appendHqAudit } from './hqAudit'
-import { HQ_ROLES, requireHqRole, type HqActor, type HqRole } from './hqActor'
+import { CLI_ACTOR, HQ_ROLES, requireHqRole, type HqActor, type HqRole } from './hqActor'
 import { HqError } from './hqError'
 
 /** HQ staff (本部事務センター) live at central only; they never reach a branch. */
@@ -112,7 +112,7 @@ export async function seedDemoHqStaff(db: Knex, secretBox: SecretBox, now: Date)
         totp_enrolled_at: now.toISOString(),
         created_at: now.toISOString(),
       })
-      await appendHqAudit(trx, 'cli', now, {
+      await appendHqAudit(trx, CLI_ACTOR, now, {
         action: 'hq_staff.add',
         entity: 'hq_staff',
         entityKey: s.staffId,

@@ -2,7 +2,7 @@ import {
   canMoveRevocation,
   withdrawalNeedsApproval,
   type RevocationState,
-} from '../main/domain/revocationRules'
+} from '../core/domain/revocationRules'
 import {
   assertChecker,
   assertMove,

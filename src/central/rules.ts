@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { OtpStatus } from '../shared/domain'
-import { canMove } from '../main/domain/statusRules'
+import { canMove } from '../core/domain/statusRules'
 
 /** A business refusal: final, recorded as `rejected` with this code; lastMutationId still advances. */
 export class Rejection extends Error {

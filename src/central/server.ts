@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import type { z } from 'zod'
-import type { SecretBox } from '../main/security/secretBox'
+import type { SecretBox } from '../core/security/secretBox'
 import { enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
 import { authenticate, enroll, HttpError, pull, push } from './sync'
 import { registerConsoleApi } from './console/routes'

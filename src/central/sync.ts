@@ -4,7 +4,7 @@ import { MAX_PATCH_ENTRIES, type Mutation, type PatchOp } from '../shared/syncPr
 import { nextVersion } from './db'
 import { MUTATIONS } from './mutations'
 import { Rejection } from './rules'
-import type { SecretBox } from '../main/security/secretBox'
+import type { SecretBox } from '../core/security/secretBox'
 
 export class HttpError extends Error {
   constructor(

@@ -1,3 +1,5 @@
+import { addStaff } from '../../src/central/staffAdmin'
+import { CLI_ACTOR } from '../../src/central/hqActor'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SyncClient } from '../../src/main/sync/client'
 import { CENTRAL_ENGINES, restartCentral, startCentral, type TestCentral } from '../support/central'
@@ -165,7 +167,7 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
       .where({ otp_status: 'token_issued', branch_code: '001' })
       .first()
     await central.hq.activateCustomer(issued.cif)
-    await central.hq.addStaff({
+    await addStaff(central.db, CLI_ACTOR, {
       branch: '001',
       staffId: 'T003',
       name: '新人 太郎',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { OTP_STATUSES, type OtpStatus } from '../../src/shared/domain'
-import { canMove, MOVES, type Move } from '../../src/main/domain/statusRules'
+import { canMove, MOVES, type Move } from '../../src/core/domain/statusRules'
 import { changeFor, HARD_TOKEN_FEE_YEN, taxBreakdown } from '../../src/shared/fees'
-import { receiptNumber } from '../../src/main/domain/receiptNumbers'
-import { addDays, businessDate } from '../../src/main/domain/businessDate'
-import { kanaKey, looksLikeKana } from '../../src/main/domain/kana'
+import { receiptNumber } from '../../src/core/domain/receiptNumbers'
+import { addDays, businessDate } from '../../src/core/domain/businessDate'
+import { kanaKey, looksLikeKana } from '../../src/core/domain/kana'
 import { classifyQuery } from '../../src/main/services/customers'
 
 describe('status rules (DOMAIN.md)', () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { SecretBox } from '../../main/security/secretBox'
+import type { SecretBox } from '../../core/security/secretBox'
 import type { HqRole } from '../hqActor'
 
 /**

@@ -2,7 +2,24 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
-import { CONTENT_SECURITY_POLICY } from '../../main/security/csp'
+
+/**
+ * The console's Content-Security-Policy, the same as the branch renderer's: only central's own scripts,
+ * styles, fonts and images (data: for the enrolment QR code). src/console/index.html carries it too.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
 
 /** Where `npm run build` puts the console (vite.console.config.ts). */
 export const DEFAULT_CONSOLE_DIR = resolve(__dirname, '../../../out/console')
@@ -14,7 +31,7 @@ export const DEFAULT_CONSOLE_DIR = resolve(__dirname, '../../../out/console')
 export async function registerConsolePages(app: FastifyInstance, dir: string): Promise<void> {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url === '/console' || request.url.startsWith('/console/')) {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY)
+      reply.header('content-security-policy', CONSOLE_CSP)
       reply.header('x-frame-options', 'DENY')
       reply.header('referrer-policy', 'no-referrer')
       reply.header('x-content-type-options', 'nosniff')

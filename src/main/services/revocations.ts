@@ -4,7 +4,7 @@ import type { ApprovalInput, RevocationDetail, RevocationSummary } from '../../s
 import type { OtpStatus } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { businessDate } from '../domain/businessDate'
+import { businessDate } from '../../core/domain/businessDate'
 import {
   canMoveRevocation,
   isOverdue,
@@ -13,8 +13,8 @@ import {
   withdrawalNeedsApproval,
   type RevocationMove,
   type RevocationState,
-} from '../domain/revocationRules'
-import { canMove } from '../domain/statusRules'
+} from '../../core/domain/revocationRules'
+import { canMove } from '../../core/domain/statusRules'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
 import type { Outbox } from './outbox'

@@ -9,8 +9,8 @@ import {
   type PatchOp,
 } from '../../shared/syncProtocol'
 import type { Clock } from '../clock'
-import { kanaKey } from '../domain/kana'
-import type { SecretBox } from '../security/secretBox'
+import { kanaKey } from '../../core/domain/kana'
+import type { SecretBox } from '../../core/security/secretBox'
 import type { RevocationService } from '../services/revocations'
 import { checkCentralUrl } from './centralUrl'
 
