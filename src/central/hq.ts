@@ -1,5 +1,4 @@
 import type { Knex } from 'knex'
-import type { Role } from '../shared/domain'
 import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
 import { verifyDeviceOtp } from '../core/domain/deviceOtp'
 import { hashPassword } from '../core/security/passwords'

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../shared/domain'
 import { hashPassword } from '../core/security/passwords'
 import { nextVersion } from './db'
 import { requireHqRole, type HqActor } from './hqActor'
+import { appendHqAudit } from './hqAudit'
 import { recordTombstone } from './tombstones'
 
 /**
@@ -37,6 +38,7 @@ export async function addStaff(
   db: Knex,
   actor: HqActor,
   input: { branch: string; staffId: string; name: string; role: Role; password: string },
+  now: Date = new Date(),
 ): Promise<void> {
   requireHqRole(actor, ADMINS)
   if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
@@ -62,11 +64,22 @@ export async function addStaff(
       must_change_password: true,
       version: await nextVersion(trx),
     })
+    await appendHqAudit(trx, actor, now, {
+      action: 'staff.add',
+      entity: 'staff',
+      entityKey: input.staffId,
+      after: { branch: input.branch, name: input.name.trim(), role: input.role },
+    })
   })
 }
 
 /** Disabled: the member's row leaves the branch's view, so they cannot log in there after its next pull. */
-export async function disableStaff(db: Knex, actor: HqActor, input: { staffId: string }): Promise<void> {
+export async function disableStaff(
+  db: Knex,
+  actor: HqActor,
+  input: { staffId: string },
+  now: Date = new Date(),
+): Promise<void> {
   requireHqRole(actor, ADMINS)
   await db.transaction(async (trx) => {
     const staff = await loadStaff(trx, input.staffId)
@@ -79,6 +92,13 @@ export async function disableStaff(db: Knex, actor: HqActor, input: { staffId: s
       branchCode: staff.branch_code,
       version,
     })
+    await appendHqAudit(trx, actor, now, {
+      action: 'staff.disable',
+      entity: 'staff',
+      entityKey: input.staffId,
+      before: { active: true },
+      after: { active: false },
+    })
   })
 }
 
@@ -87,6 +107,7 @@ export async function setStaffRole(
   db: Knex,
   actor: HqActor,
   input: { staffId: string; role: Role },
+  now: Date = new Date(),
 ): Promise<void> {
   requireHqRole(actor, ADMINS)
   if (!ROLES.includes(input.role))
@@ -98,6 +119,13 @@ export async function setStaffRole(
     await trx('staff')
       .where({ staff_id: input.staffId })
       .update({ role: input.role, version: await nextVersion(trx) })
+    await appendHqAudit(trx, actor, now, {
+      action: 'staff.role',
+      entity: 'staff',
+      entityKey: input.staffId,
+      before: { role: staff.role },
+      after: { role: input.role },
+    })
   })
 }
 
@@ -106,6 +134,7 @@ export async function moveStaff(
   db: Knex,
   actor: HqActor,
   input: { staffId: string; branch: string },
+  now: Date = new Date(),
 ): Promise<void> {
   requireHqRole(actor, ADMINS)
   await db.transaction(async (trx) => {
@@ -121,6 +150,13 @@ export async function moveStaff(
       key: input.staffId,
       branchCode: staff.branch_code,
       version,
+    })
+    await appendHqAudit(trx, actor, now, {
+      action: 'staff.move',
+      entity: 'staff',
+      entityKey: input.staffId,
+      before: { branch: staff.branch_code },
+      after: { branch: input.branch },
     })
   })
 }
@@ -145,5 +181,12 @@ export async function resetStaffPassword(
         password_changed_at: now.toISOString(),
         version: await nextVersion(trx),
       })
+    // Never the password itself: only that HQ reset it.
+    await appendHqAudit(trx, actor, now, {
+      action: 'staff.reset_password',
+      entity: 'staff',
+      entityKey: input.staffId,
+      after: { mustChangePassword: true },
+    })
   })
 }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
 import QRCode from 'qrcode'
@@ -21,6 +22,15 @@ import {
   revocationQueue,
 } from '../hqRevocations'
 import { addHqStaff, checkHqSignIn, confirmHqTotp, listHqStaff } from '../hqStaff'
+import {
+  addStaff,
+  disableStaff,
+  moveStaff,
+  resetStaffPassword,
+  setStaffRole,
+  StaffAdminError,
+} from '../staffAdmin'
+import { ROLES } from '../../shared/domain'
 import { allocateStock, deviceHistory, importPskc, listDevices, previewPskc, stockSummary } from '../hqStock'
 import {
   clearedCookie,
@@ -113,6 +123,12 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
+/** A one-time password HQ shows once: no look-alike characters, so it can be read out over the phone. */
+const ONE_TIME_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789'
+function oneTimePassword(): string {
+  return Array.from({ length: 10 }, () => ONE_TIME_ALPHABET[randomInt(ONE_TIME_ALPHABET.length)]).join('')
+}
+
 interface Call {
   ctx: HqContext
   hq: Hq
@@ -160,6 +176,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
       if (e instanceof Refusal) return refuse(reply, e.code, e.details)
       if (e instanceof HqForbidden) return refuse(reply, 'FORBIDDEN')
       if (e instanceof HqError) return refuse(reply, e.code, e.details, e.message)
+      if (e instanceof StaffAdminError) return refuse(reply, e.code, undefined, e.message)
       throw e
     }
   }
@@ -305,6 +322,40 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   endpoint('GET', '/staff', OVERSIGHT, ({ ctx, query }) =>
     listBranchStaff(ctx, { branch: query['branch'] || undefined }),
   )
+  // New staff and reset passwords get a one-time password, shown once, changed at the next login.
+  endpoint('POST', '/staff', ADMIN, async ({ ctx, body }) => {
+    const input = parse(
+      z.object({
+        branch: z.string().regex(/^\d{3}$/),
+        staffId: z.string().trim().max(10),
+        name: z.string().max(40),
+        role: z.enum(ROLES),
+      }),
+      body,
+    )
+    const password = oneTimePassword()
+    await addStaff(ctx.db, ctx.actor, { ...input, password }, ctx.now)
+    return { staffId: input.staffId, oneTimePassword: password }
+  })
+  endpoint('POST', '/staff/:id/disable', ADMIN, async ({ ctx, params }) => {
+    await disableStaff(ctx.db, ctx.actor, { staffId: params['id']! }, ctx.now)
+    return { staffId: params['id'] }
+  })
+  endpoint('POST', '/staff/:id/role', ADMIN, async ({ ctx, params, body }) => {
+    const { role } = parse(z.object({ role: z.enum(ROLES) }), body)
+    await setStaffRole(ctx.db, ctx.actor, { staffId: params['id']!, role }, ctx.now)
+    return { staffId: params['id'], role }
+  })
+  endpoint('POST', '/staff/:id/move', ADMIN, async ({ ctx, params, body }) => {
+    const { branch } = parse(z.object({ branch: z.string().regex(/^\d{3}$/) }), body)
+    await moveStaff(ctx.db, ctx.actor, { staffId: params['id']!, branch }, ctx.now)
+    return { staffId: params['id'], branch }
+  })
+  endpoint('POST', '/staff/:id/reset-password', ADMIN, async ({ ctx, params }) => {
+    const password = oneTimePassword()
+    await resetStaffPassword(ctx.db, ctx.actor, { staffId: params['id']!, password }, ctx.now)
+    return { staffId: params['id'], oneTimePassword: password }
+  })
 
   // --- Hard-token stock --------------------------------------------------------------------------
   const pskcUpload = z.object({

@@ -350,7 +350,7 @@ const en: typeof ja = {
     TOTP_ENROLMENT_REQUIRED: 'Register your authenticator first.',
     NOT_FOUND: 'Not found.',
     VALIDATION: 'Please check your input.',
-    CONFLICT: 'Already exists.',
+    CONFLICT: 'Already exists, or nothing to change (same role, same branch, already disabled).',
     INVALID_STATE: 'This revocation was already decided or withdrawn by the branch. The list is refreshed.',
     SECOND_PERSON_REQUIRED: 'A paper revocation is prepared, then approved by an HQ supervisor.',
     NOT_PAPER: 'An in-person revocation is completed without preparation.',

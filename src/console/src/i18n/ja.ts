@@ -347,7 +347,7 @@ export default {
     TOTP_ENROLMENT_REQUIRED: '先に認証アプリを登録してください。',
     NOT_FOUND: '対象が見つかりません。',
     VALIDATION: '入力内容を確認してください。',
-    CONFLICT: 'すでに登録されています。',
+    CONFLICT: 'すでに登録済みか、変更の必要がありません（同じ役割・同じ支店・無効化済み）。',
     INVALID_STATE: 'この利用解除はすでに処理されたか、支店で取り下げられました。一覧を更新します。',
     SECOND_PERSON_REQUIRED: '書面による利用解除は、準備したあと本部役席者の承認で完了します。',
     NOT_PAPER: '窓口受付の利用解除は準備せずに完了できます。',
