@@ -29,7 +29,8 @@ export class ConsoleClient {
     if (this.cookie) headers['cookie'] = this.cookie
     if (method === 'POST') {
       headers['content-type'] = 'application/json'
-      if (options.csrf !== false && this.csrfToken) headers['x-csrf-token'] = this.csrfToken
+      if (options.csrf !== false && this.csrfToken && !headers['x-csrf-token'])
+        headers['x-csrf-token'] = this.csrfToken
     }
     const res = await fetch(`${this.baseUrl}/console/api${path}`, {
       method,
