@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { businessDate } from '../core/domain/businessDate'
 import { paperDueOn } from '../core/domain/revocationRules'
 import { nextVersion } from './db'
@@ -90,7 +90,13 @@ export async function revokeWorkstation(ctx: HqContext, clientId: string): Promi
     const client = await trx('clients').where({ client_id: clientId }).first()
     if (!client) throw new HqError('NOT_FOUND', `no workstation ${clientId}`)
     if (client.revoked_at) throw new HqError('ALREADY_REVOKED', `${clientId} is already revoked`)
-    await trx('clients').where({ client_id: clientId }).update({ revoked_at: ctx.now.toISOString() })
+    // The stored secret hash is replaced too, so the PC's credentials fail however they are checked.
+    await trx('clients')
+      .where({ client_id: clientId })
+      .update({
+        revoked_at: ctx.now.toISOString(),
+        secret_hash: createHash('sha256').update(randomBytes(32)).digest('hex'),
+      })
     await appendHqAudit(trx, ctx.actor, ctx.now, {
       action: 'workstation.revoke',
       entity: 'workstation',
