@@ -156,7 +156,10 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   ): Promise<HqSession | null> {
     const session = await currentSession(request)
     if (!session) {
-      reply.header('set-cookie', clearedCookie(deps.secure))
+      // Clear only a cookie that was sent and is dead: answering a cookie-less (e.g. cross-site) request
+      // with a clearing Set-Cookie would let any other site log HQ staff out.
+      if (readCookie(request.headers.cookie, SESSION_COOKIE))
+        reply.header('set-cookie', clearedCookie(deps.secure))
       throw new Refusal('UNAUTHENTICATED')
     }
     if (change && (!sameOrigin(request) || !csrfMatches(session, request.headers[CSRF_HEADER])))

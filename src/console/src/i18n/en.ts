@@ -88,6 +88,7 @@ const en: typeof ja = {
       reason: 'Reason',
       formNo: 'Form no.',
       receivedOn: 'Received',
+      dates: 'Received – due',
       dueOn: 'Due',
       daysLeft: 'Days left',
       state: 'State',

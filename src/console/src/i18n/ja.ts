@@ -86,6 +86,7 @@ export default {
       reason: '理由',
       formNo: '書面番号',
       receivedOn: '受付日',
+      dates: '受付日 〜 完了期限',
       dueOn: '完了期限',
       daysLeft: '残り日数',
       state: '状態',

@@ -1,0 +1,189 @@
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import knex from 'knex'
+import { authenticator } from 'otplib'
+import type { Browser, Page } from '@playwright/test'
+import { DEMO_HQ_TOTP } from '../../src/central/hqStaff'
+import { demoCentral } from './central'
+import { approve, demoBank, expect, logIn, test, type Desk } from './desk'
+
+type Central = Awaited<ReturnType<typeof demoCentral>>
+
+/** An HQ person signs in to the console in their own browser context (their own cookie jar). */
+async function hqSignIn(browser: Browser, central: Central, staffId: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
+  const page = await context.newPage()
+  await page.goto(`${central.url}/console/`)
+  await page.getByTestId('login-staff-id').fill(staffId)
+  await page.getByTestId('login-password').fill(`demo-${staffId}`)
+  await page.getByTestId('login-code').fill(authenticator.generate(DEMO_HQ_TOTP))
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByTestId('current-hq-staff')).toContainText(staffId)
+  return page
+}
+
+async function syncNow(page: Page): Promise<void> {
+  const done = page.waitForResponse(
+    (r) => r.url().includes('/api/invoke') && (r.request().postData() ?? '').includes('"sync.now"'),
+  )
+  await page.getByTestId('sync-now').click()
+  await done
+}
+
+async function enrol(page: Page, desk: Desk, central: Central): Promise<void> {
+  await logIn(page, desk, 'A001', 'demo-A001')
+  await expect(page.getByTestId('current-staff')).toBeVisible()
+  await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
+  await page.getByTestId('enrol-url').fill(central.url)
+  await page.getByTestId('enrol-code').fill(central.enrollmentCode())
+  await page.getByTestId('enrol-name').fill('窓口1')
+  await page.getByTestId('enrol-submit').click()
+  await expect(page.getByRole('alert')).toContainText('登録済み')
+  await page.getByRole('button', { name: 'ログアウト' }).click()
+  await expect(page.getByTestId('login-staff-id')).toBeVisible()
+}
+
+test('a paper revocation taken at the branch is completed by two HQ people and shows 利用解除済 at the branch', async ({
+  page,
+  desk,
+  browser,
+}) => {
+  const central = await demoCentral()
+  try {
+    await central.start()
+    await enrol(page, desk, central)
+    const customer = demoBank.customers.filter((c) => c.otpStatus === 'in_use')[9]!
+
+    // The teller takes the paper form; the branch supervisor approves at the teller's PC.
+    await logIn(page, desk, 'T002', 'demo-T002')
+    await expect(page.getByTestId('current-staff')).toBeVisible()
+    await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}`))
+    await page.getByTestId('start-revocation').click()
+    await page.getByTestId('revocation-channel').selectOption('paper')
+    await page.getByTestId('revocation-form-no').fill('F-901')
+    await page.getByTestId('revocation-seal').check()
+    await page.getByTestId('revocation-submit').click()
+    await page.getByRole('button', { name: 'この端末で役席者が承認する' }).click()
+    await approve(page, 'S001')
+    await expect(page.getByTestId('revocation-recorded')).toContainText('利用解除手続中')
+    await syncNow(page)
+    await expect(page.getByTestId('sync-outbox')).toContainText('送信待ち 0件')
+
+    // An HQ operator prepares the completion.
+    const operator = await hqSignIn(browser, central, 'HQ001')
+    await operator.getByTestId('nav-/revocations').click()
+    const row = operator.getByRole('row').filter({ has: operator.getByTestId(`queue-row-${customer.cif}`) })
+    await expect(row).toContainText('書面')
+    await expect(row).toContainText('F-901')
+    await expect(row.getByTestId('days-left')).toContainText('あと14日')
+    await row.getByTestId('prepare').click()
+    await operator.getByRole('button', { name: '確定する' }).click()
+    await expect(row.getByTestId('queue-state')).toHaveText('承認待ち（HQ001）')
+    await expect(row.getByTestId('approve')).toHaveCount(0)
+    await operator.screenshot({ path: 'test-results/console-queue-prepared.png', fullPage: true })
+
+    // The branch syncs meanwhile: nothing has changed for it yet.
+    await syncNow(page)
+    await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}`))
+    await expect(page.getByTestId('otp-status')).toHaveText('利用解除手続中')
+
+    // An HQ supervisor approves it.
+    const supervisor = await hqSignIn(browser, central, 'HQ101')
+    await supervisor.getByTestId('nav-/revocations').click()
+    const toApprove = supervisor
+      .getByRole('row')
+      .filter({ has: supervisor.getByTestId(`queue-row-${customer.cif}`) })
+    await toApprove.getByTestId('approve').click()
+    await supervisor.getByRole('button', { name: '確定する' }).click()
+    await expect(supervisor.getByText('完了しました。支店には次回の同期で伝わります。')).toBeVisible()
+    await expect(supervisor.getByTestId(`queue-row-${customer.cif}`)).toHaveCount(0)
+
+    // After the branch's next sync the customer is 利用解除済 (reloaded: the page shows what it read).
+    await syncNow(page)
+    await page.reload()
+    await expect(page.getByTestId('otp-status')).toHaveText('利用解除済')
+    await expect(page.getByTestId('revocation-state').first()).toHaveText('完了')
+  } finally {
+    await central.close()
+  }
+})
+
+test('PSKC in the browser: RFC 6030’s example imports; a tampered MAC imports nothing and says why', async ({
+  browser,
+}) => {
+  const central = await demoCentral()
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-pskc-'))
+  try {
+    await central.start()
+    const figure6 = readFileSync('test/fixtures/pskc/rfc6030-figure6.xml', 'utf8')
+    const tampered = join(dir, 'tampered.xml')
+    writeFileSync(tampered, figure6.replace('Su+NvtQfmvfJzF6bmQiJqoLRExc=', 'Su+NvtRfmvfJzF6bmQiJqoLRExc='))
+    const operator = await hqSignIn(browser, central, 'HQ001')
+    await operator.getByTestId('nav-/stock/receive').click()
+
+    await operator.getByTestId('pskc-file').setInputFiles(tampered)
+    await operator.getByTestId('pskc-key').fill('12345678901234567890123456789012')
+    await operator.getByTestId('pskc-check').click()
+    await expect(operator.getByTestId('pskc-error')).toContainText(
+      '受け入れませんでした（1台も登録していません）',
+    )
+    await expect(operator.getByTestId('pskc-error')).toContainText('MAC（改ざん検知）が一致しません')
+    await expect(operator.getByTestId('pskc-summary')).toHaveCount(0)
+    await operator.screenshot({ path: 'test-results/console-pskc-tampered.png', fullPage: true })
+
+    await operator.getByTestId('pskc-file').setInputFiles('test/fixtures/pskc/rfc6030-figure6.xml')
+    await operator.getByTestId('pskc-check').click()
+    await expect(operator.getByTestId('pskc-count')).toHaveText('1台')
+    await expect(operator.getByTestId('pskc-serials')).toHaveText('987654321')
+    await operator.getByTestId('pskc-import').click()
+    await expect(operator.getByText('1台を本部在庫に受け入れました。')).toBeVisible()
+
+    await operator.getByTestId('nav-/stock').click()
+    await expect(operator.getByTestId('unallocated')).toContainText('1台')
+    const db = knex({ client: 'sqlite3', connection: { filename: central.dbFile }, useNullAsDefault: true })
+    try {
+      expect(await db('inventory').whereNull('branch_code').pluck('serial')).toEqual(['987654321'])
+    } finally {
+      await db.destroy()
+    }
+  } finally {
+    await central.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('the session cookie is not sent from another site', async ({ browser }) => {
+  const central = await demoCentral()
+  let other: Server | undefined
+  try {
+    await central.start()
+    const hq = await hqSignIn(browser, central, 'HQ901')
+    // Another site (localhost is a different site from 127.0.0.1) links and posts to central.
+    other = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8')
+      res.end(
+        `<a id="link" href="${central.url}/console/api/session">open</a>` +
+          `<form id="form" method="POST" action="${central.url}/console/api/branches" enctype="text/plain">` +
+          `<input name="x" value="y"><button id="send">send</button></form>`,
+      )
+    })
+    await new Promise<void>((ready) => other!.listen(0, ready))
+    const port = (other.address() as { port: number }).port
+
+    await hq.goto(`http://localhost:${port}/`)
+    await hq.click('#link')
+    await expect(hq.locator('body')).toContainText('UNAUTHENTICATED')
+    await hq.goto(`http://localhost:${port}/`)
+    await hq.click('#send')
+    await expect(hq.locator('body')).toContainText('UNAUTHENTICATED')
+
+    // Typed into the address bar, the same URL is same-site: the cookie goes and the session answers.
+    await hq.goto(`${central.url}/console/api/session`)
+    await expect(hq.locator('body')).toContainText('HQ901')
+  } finally {
+    other?.close()
+    await central.close()
+  }
+})
