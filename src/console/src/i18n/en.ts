@@ -54,6 +54,7 @@ const en: typeof ja = {
     no: 'No',
     close: 'Close',
     dash: '—',
+    noFile: 'No file chosen',
   },
   overview: {
     title: 'All branches',

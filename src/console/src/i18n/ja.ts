@@ -52,6 +52,7 @@ export default {
     no: 'いいえ',
     close: '閉じる',
     dash: '—',
+    noFile: '未選択',
   },
   overview: {
     title: '全店状況',
