@@ -4,6 +4,7 @@ import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo
 import { verifyDeviceOtp } from '../core/domain/deviceOtp'
 import { hashPassword } from '../core/security/passwords'
 import type { SecretBox } from '../core/security/secretBox'
+import { demoCoreAccountRows } from './coreBanking'
 import { nextVersion } from './db'
 
 /** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
@@ -85,7 +86,7 @@ export class Hq {
         throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
       const version = await nextVersion(trx)
       const at = this.now().toISOString()
-      await trx('requests').where({ id }).update({ state: 'completed', version })
+      await trx('requests').where({ id }).update({ state: 'completed', decided_at: at, version })
       await trx('customers')
         .where({ cif: req.cif })
         .update({ otp_status: 'revoked', status_changed_at: at, version })
@@ -107,10 +108,13 @@ export class Hq {
       if (req.state !== 'awaiting_central')
         throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
       const version = await nextVersion(trx)
-      await trx('requests').where({ id }).update({ state: 'rejected', decision_reason: reason, version })
+      const at = this.now().toISOString()
+      await trx('requests')
+        .where({ id })
+        .update({ state: 'rejected', decision_reason: reason, decided_at: at, version })
       await trx('customers')
         .where({ cif: req.cif })
-        .update({ otp_status: req.prev_status, status_changed_at: this.now().toISOString(), version })
+        .update({ otp_status: req.prev_status, status_changed_at: at, version })
     })
   }
 
@@ -229,6 +233,7 @@ export class Hq {
         this.secretBox.seal(seed, `seed:${serial}`),
       ).map((row) => ({ ...row, version }))
       await trx.batchInsert('inventory', inventory, 200).transacting(trx)
+      await trx.batchInsert('core_accounts', demoCoreAccountRows(bank.customers), 200).transacting(trx)
     })
     return { customers: bank.customers.length, stock: bank.stock.length }
   }

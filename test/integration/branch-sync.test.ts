@@ -61,19 +61,24 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     const cif = await customerIn(branch, 'in_use')
     await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'lost' })
     let crashed = false
+    // The push reaches central, then the PC dies: neither its acknowledgement nor a pull lands.
     const crashAfterPush: typeof fetch = async (url, init) => {
+      if (crashed) throw new Error('the PC is down')
       const response = await fetch(url, init)
-      if (!crashed && String(url).endsWith('/v1/sync/push')) {
+      if (String(url).endsWith('/v1/sync/push')) {
         crashed = true
         throw new Error('killed before the acknowledgement was stored')
       }
       return response
     }
+    const internals = branch.services.syncClient as unknown as { secretBox: never; audit: never }
     const dying = new SyncClient(
       branch.services.db,
       branch.clock,
-      (branch.services.syncClient as unknown as { secretBox: never }).secretBox,
-      branch.services.revocations,
+      internals.secretBox,
+      branch.services.outbox,
+      branch.services.mutations,
+      internals.audit,
       crashAfterPush,
     )
     await expect(dying.syncOnce()).rejects.toThrow()
