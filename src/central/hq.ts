@@ -3,6 +3,7 @@ import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo
 import { verifyDeviceOtp } from '../core/domain/deviceOtp'
 import { hashPassword } from '../core/security/passwords'
 import type { SecretBox } from '../core/security/secretBox'
+import { demoCoreAccountRows } from './coreBanking'
 import { nextVersion } from './db'
 import { CLI_ACTOR, requireHqRole, type HqActor } from './hqActor'
 import { appendHqAudit } from './hqAudit'
@@ -190,6 +191,11 @@ export class Hq {
             name: s.name,
             role: s.role,
             password_hash: hashes[i],
+            // The demo supervisors' published authenticator key, as at a demo branch PC.
+            totp_secret_sealed: s.totpSecret
+              ? this.secretBox.seal(Buffer.from(s.totpSecret, 'utf8'), `totp:${s.staffId}`)
+              : null,
+            totp_enrolled_at: s.totpSecret ? this.now().toISOString() : null,
             version,
           })),
           100,
@@ -224,6 +230,7 @@ export class Hq {
         this.secretBox.seal(seed, `seed:${serial}`),
       ).map((row) => ({ ...row, version }))
       await trx.batchInsert('inventory', inventory, 200).transacting(trx)
+      await trx.batchInsert('core_accounts', demoCoreAccountRows(bank.customers), 200).transacting(trx)
     })
     const hqStaff = await seedDemoHqStaff(this.db, this.secretBox, this.now())
     return { customers: bank.customers.length, stock: bank.stock.length, hqStaff }

@@ -174,6 +174,7 @@ const m002: Knex.Migration = {
     })
     await db.schema.alterTable('receipts', (t) => {
       t.string('cif', 7)
+      t.string('business_date')
       t.string('debit_account')
       t.string('created_at')
     })

@@ -45,6 +45,8 @@ export const sessionInfo = z.object({
   idleLockSeconds: z.number().int(),
   totpEnrolled: z.boolean(),
   locked: z.boolean(),
+  /** HQ set a one-time password: the screen asks for a new one before anything else. */
+  mustChangePassword: z.boolean(),
 })
 export type SessionInfo = z.infer<typeof sessionInfo>
 
@@ -77,6 +79,8 @@ export const customerDetail = z.object({
 export type CustomerDetail = z.infer<typeof customerDetail>
 
 const yen = z.number().int().min(0).max(10_000_000)
+/** `{branch}-{ws}-{yyyymmdd}-{seq4}` (docs/domain.md). */
+const RECEIPT_NUMBER = /^\d{3}-\d{2}-\d{8}-\d{4}$/
 const serial = z
   .string()
   .trim()
@@ -307,6 +311,28 @@ export const revocationDetail = revocationSummary.extend({
 })
 export type RevocationDetail = z.infer<typeof revocationDetail>
 
+/** 端末の初期設定: what HQ gave the branch for a new PC. */
+export const setupEnrollInput = z
+  .object({
+    centralUrl: z.string().trim().min(8).max(200),
+    branchCode: z.string().regex(/^\d{3}$/, 'the branch code is 3 digits'),
+    enrollmentCode: z.string().trim().min(6).max(64),
+    workstationName: z.string().trim().min(1).max(64),
+  })
+  .strict()
+
+/** The first pull of a new PC: customers, staff and stock arriving, with how far it got. */
+export const setupProgress = z.object({
+  phase: z.enum(['not_started', 'loading', 'done', 'failed']),
+  done: z.number().int(),
+  total: z.number().int().nullable(),
+  branchCode: z.string().nullable(),
+  branchName: z.string().nullable(),
+  workstationNo: z.string().nullable(),
+  error: z.string().nullable(),
+})
+export type SetupProgress = z.infer<typeof setupProgress>
+
 export const syncStatus = z.object({
   enrolled: z.boolean(),
   centralUrl: z.string().nullable(),
@@ -318,6 +344,8 @@ export const syncStatus = z.object({
   outboxDepth: z.number().int(),
   oldestWaitingAt: isoDateTime.nullable(),
   openProblems: z.number().int(),
+  workstationNo: z.string().nullable(),
+  workstationName: z.string().nullable(),
 })
 export type SyncStatus = z.infer<typeof syncStatus>
 export const syncQueue = z.object({
@@ -356,10 +384,18 @@ export const channels = {
       message: z.string().optional(),
       branchCode: z.string().nullable(),
       branchName: z.string().nullable(),
+      /** An empty database: the PC opens on 端末の初期設定 until it is enrolled and filled. */
+      needsSetup: z.boolean(),
     }),
     access: 'public',
     whenLocked: true,
   }),
+  'setup.enroll': channel({
+    input: setupEnrollInput,
+    output: setupProgress,
+    access: 'public',
+  }),
+  'setup.progress': channel({ input: noInput, output: setupProgress, access: 'public', whenLocked: true }),
   'auth.session': channel({
     input: noInput,
     output: sessionInfo.nullable(),
@@ -458,12 +494,12 @@ export const channels = {
     access: COUNTER,
   }),
   'ledger.receipt': channel({
-    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/) }).strict(),
+    input: z.object({ receiptNo: z.string().regex(RECEIPT_NUMBER) }).strict(),
     output: receiptDocument,
     access: COUNTER,
   }),
   'ledger.void': channel({
-    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/), reason, approval }).strict(),
+    input: z.object({ receiptNo: z.string().regex(RECEIPT_NUMBER), reason, approval }).strict(),
     output: receiptDocument,
     access: COUNTER,
   }),

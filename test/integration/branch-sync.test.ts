@@ -61,19 +61,24 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     const cif = await customerIn(branch, 'in_use')
     await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'lost' })
     let crashed = false
+    // The push reaches central, then the PC dies: neither its acknowledgement nor a pull lands.
     const crashAfterPush: typeof fetch = async (url, init) => {
+      if (crashed) throw new Error('the PC is down')
       const response = await fetch(url, init)
-      if (!crashed && String(url).endsWith('/v1/sync/push')) {
+      if (String(url).endsWith('/v1/sync/push')) {
         crashed = true
         throw new Error('killed before the acknowledgement was stored')
       }
       return response
     }
+    const internals = branch.services.syncClient as unknown as { secretBox: never; audit: never }
     const dying = new SyncClient(
       branch.services.db,
       branch.clock,
-      (branch.services.syncClient as unknown as { secretBox: never }).secretBox,
-      branch.services.revocations,
+      internals.secretBox,
+      branch.services.outbox,
+      branch.services.mutations,
+      internals.audit,
       crashAfterPush,
     )
     await expect(dying.syncOnce()).rejects.toThrow()
@@ -95,12 +100,11 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     })
     if (!recorded.ok) throw new Error(recorded.error.message)
     const id = (recorded.value as { id: string }).id
-    expect(
-      await branch.invoke('pc', 'revocations.approve', {
-        requestId: id,
-        approval: approvalBy(branch, 'S001'),
-      }),
-    ).toMatchObject({ ok: true })
+    const approved = await branch.invoke('pc', 'revocations.approve', {
+      requestId: id,
+      approval: approvalBy(branch, 'S001'),
+    })
+    expect(approved, JSON.stringify(approved)).toMatchObject({ ok: true })
     await sync()
     expect(await central.hq.listRevocations('pending')).toMatchObject([
       { id, cif, state: 'awaiting_central' },
