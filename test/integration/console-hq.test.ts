@@ -78,11 +78,13 @@ async function branchRevocation(
     {
       requestId: id,
       cif: customer.cif,
-      tokenId: null,
+      tokenUid: null,
       channel,
       reason: 'unneeded',
       identity: { kind: 'passport', last4: '1234' },
-      ...(channel === 'paper' ? { paperForm: { formNo: `F-${id.slice(0, 4)}`, receivedOn } } : {}),
+      ...(channel === 'paper'
+        ? { paperForm: { formNo: `F-${id.slice(0, 4)}`, receivedOn, sealChecked: true } }
+        : {}),
     },
     'T001',
   )
@@ -108,11 +110,16 @@ beforeAll(async () => {
     cookie: null,
   }
   await pullRequests()
+  await signInAll()
+})
+
+/** Fresh sessions for the four HQ people (after the test clock jumps past the idle timeout). */
+async function signInAll(): Promise<void> {
   operator = await new ConsoleClient(central.url).signIn('HQ001', central.clock.now)
   operator2 = await new ConsoleClient(central.url).signIn('HQ002', central.clock.now)
   supervisor = await new ConsoleClient(central.url).signIn('HQ101', central.clock.now)
   admin = await new ConsoleClient(central.url).signIn('HQ901', central.clock.now)
-})
+}
 afterAll(() => central.close())
 
 describe('the 利用解除 queue', () => {
@@ -305,6 +312,39 @@ describe('customers CSV', () => {
 
 describe('branches, PCs and staff', () => {
   it('shows a PC with what it reported, issues a code once, and revokes a PC so central refuses it', async () => {
+    await post(
+      '/v1/sync/push',
+      {
+        clientId: workstation.clientId,
+        schemaVersion: 1,
+        mutations: [],
+        status: {
+          queueDepth: 3,
+          oldestPendingAt: '2026-11-27T00:30:00.000Z',
+          appVersion: '0.1.0',
+          auditCount: 10,
+          auditHash: 'a'.repeat(64),
+        },
+      },
+      workstation.auth,
+    )
+    const seen = (await operator.get<{ workstations: Record<string, unknown>[] }[]>('/branches')).body[0]!
+    expect(seen.workstations.find((w) => w['clientId'] === workstation.clientId)).toMatchObject({
+      workstationNo: '01',
+      name: '窓口1',
+      queueDepth: 3,
+      oldestPendingAt: '2026-11-27T00:30:00.000Z',
+      appVersion: '0.1.0',
+      lastSeenAt: central.clock.now.toISOString(),
+      offline: false,
+    })
+    central.clock.advance(61 * 60_000)
+    await signInAll()
+    expect(
+      (await operator.get<{ branches: { offline: number }[] }>('/overview')).body.branches[0],
+    ).toMatchObject({
+      offline: 1,
+    })
     const branches = (
       await operator.get<{ code: string; workstations: { clientId: string; name: string }[] }[]>('/branches')
     ).body
