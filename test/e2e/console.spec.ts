@@ -32,12 +32,17 @@ async function syncNow(page: Page): Promise<void> {
   await done
 }
 
-async function enrol(page: Page, desk: Desk, central: Central): Promise<void> {
+async function enrol(
+  page: Page,
+  desk: Desk,
+  central: Central,
+  code = central.enrollmentCode(),
+): Promise<void> {
   await logIn(page, desk, 'A001', 'demo-A001')
   await expect(page.getByTestId('current-staff')).toBeVisible()
   await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
   await page.getByTestId('enrol-url').fill(central.url)
-  await page.getByTestId('enrol-code').fill(central.enrollmentCode())
+  await page.getByTestId('enrol-code').fill(code)
   await page.getByTestId('enrol-name').fill('窓口1')
   await page.getByTestId('enrol-submit').click()
   await expect(page.getByRole('alert')).toContainText('登録済み')
@@ -184,6 +189,47 @@ test('the session cookie is not sent from another site', async ({ browser }) => 
     await expect(hq.locator('body')).toContainText('HQ901')
   } finally {
     other?.close()
+    await central.close()
+  }
+})
+
+test('HQ enrols a PC and adds a teller from the console; the teller logs in at the branch after its next sync', async ({
+  page,
+  desk,
+  browser,
+}) => {
+  const central = await demoCentral()
+  try {
+    await central.start()
+    const admin = await hqSignIn(browser, central, 'HQ901')
+    await admin.getByTestId('nav-/branches').click()
+    await admin.getByTestId('branch-001').getByTestId('issue-code').click()
+    const code = (await admin.getByTestId('enrolment-code').textContent())!.trim()
+    await admin.getByRole('button', { name: '閉じる' }).click()
+    await enrol(page, desk, central, code)
+    await admin.reload()
+    const pc = admin.getByTestId('branch-001').getByRole('row').filter({ hasText: '窓口1' })
+    await expect(pc).toContainText('01')
+
+    await admin.getByTestId('nav-/staff').click()
+    await admin.getByTestId('add-staff').click()
+    await admin.getByTestId('staff-branch').click()
+    await admin.getByRole('option', { name: '001 本店営業部' }).click()
+    await admin.getByTestId('staff-id').fill('T050')
+    await admin.getByTestId('staff-name').fill('最上 光')
+    await admin.getByTestId('staff-submit').click()
+    const oneTime = (await admin.getByTestId('one-time-password').textContent())!.trim()
+    expect(oneTime).toMatch(/^[A-Za-z2-9]{10}$/)
+    await admin.screenshot({ path: 'test-results/console-one-time-password.png' })
+
+    // The branch learns of the new teller on its next sync.
+    await logIn(page, desk, 'T001', 'demo-T001')
+    await expect(page.getByTestId('current-staff')).toBeVisible()
+    await syncNow(page)
+    await page.getByRole('button', { name: 'ログアウト' }).click()
+    await logIn(page, desk, 'T050', oneTime)
+    await expect(page.getByTestId('login-staff-id')).toBeHidden()
+  } finally {
     await central.close()
   }
 })
