@@ -205,3 +205,70 @@ export async function confirmHqTotp(
     })
   })
 }
+
+type HqStaffChange = 'disable' | 'enable' | 'unlock' | 'reset_authenticator'
+
+/**
+ * An HQ admin's changes to HQ staff: disable (their sessions end at once) or enable again, lift a lockout,
+ * or clear the authenticator after a lost phone (they enrol a new one at their next login). An admin does
+ * not disable themselves, and the last active admin is never disabled.
+ */
+export async function changeHqStaff(
+  db: Knex,
+  actor: HqActor,
+  input: { staffId: string; change: HqStaffChange },
+  now: Date,
+): Promise<void> {
+  requireHqRole(actor, ['hq_admin'])
+  await db.transaction(async (trx) => {
+    const staff = await trx<HqStaffRow>('hq_staff').where({ staff_id: input.staffId }).forUpdate().first()
+    if (!staff) throw new HqError('NOT_FOUND', `no HQ staff ${input.staffId}`)
+    const active = Boolean(staff.active)
+    let update: Partial<HqStaffRow>
+    let before: Record<string, unknown>
+    let after: Record<string, unknown>
+    switch (input.change) {
+      case 'disable': {
+        if (!active) throw new HqError('CONFLICT', `${input.staffId} is already disabled`)
+        if (actor.kind === 'hq' && actor.staffId === input.staffId)
+          throw new HqError('OWN_ACCOUNT', 'an admin does not disable their own account')
+        if (staff.role === 'hq_admin') {
+          const admins = await trx('hq_staff')
+            .where({ role: 'hq_admin', active: true })
+            .count<{ n: number }[]>({ n: '*' })
+          if (Number(admins[0]?.n ?? 0) <= 1)
+            throw new HqError('LAST_ADMIN', 'the last active HQ admin stays')
+        }
+        update = { active: false }
+        ;[before, after] = [{ active: true }, { active: false }]
+        break
+      }
+      case 'enable':
+        if (active) throw new HqError('CONFLICT', `${input.staffId} is active`)
+        update = { active: true, failed_logins: 0, locked_until: null }
+        ;[before, after] = [{ active: false }, { active: true }]
+        break
+      case 'unlock':
+        if (!staff.locked_until || staff.locked_until <= now.toISOString())
+          throw new HqError('CONFLICT', `${input.staffId} is not locked`)
+        update = { failed_logins: 0, locked_until: null }
+        ;[before, after] = [{ lockedUntil: staff.locked_until }, { lockedUntil: null }]
+        break
+      case 'reset_authenticator':
+        update = { totp_secret_sealed: null, totp_enrolled_at: null }
+        ;[before, after] = [{ totpEnrolledAt: staff.totp_enrolled_at }, { totpEnrolledAt: null }]
+        break
+    }
+    await trx('hq_staff').where({ staff_id: input.staffId }).update(update)
+    // A disabled person or a cleared authenticator ends their sessions at once.
+    if (input.change === 'disable' || input.change === 'reset_authenticator')
+      await trx('hq_sessions').where({ staff_id: input.staffId }).delete()
+    await appendHqAudit(trx, actor, now, {
+      action: `hq_staff.${input.change}`,
+      entity: 'hq_staff',
+      entityKey: input.staffId,
+      before,
+      after,
+    })
+  })
+}

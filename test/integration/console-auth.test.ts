@@ -58,6 +58,41 @@ describe('HQ sign-in', () => {
     ).toBe('INVALID_CREDENTIALS')
   })
 
+  it('lets an HQ admin unlock, disable (ending the sessions) and reset the authenticator of HQ staff', async () => {
+    const admin = await signedIn('HQ901')
+    // HQ002 was locked by the test above.
+    expect((await admin.post('/hq-staff/HQ002/unlock')).status).toBe(200)
+    const person = await signedIn('HQ002')
+    expect((await admin.post('/hq-staff/HQ901/disable')).body.error?.code).toBe('OWN_ACCOUNT')
+    expect((await admin.post('/hq-staff/HQ002/disable')).status).toBe(200)
+    expect((await person.get('/session')).status).toBe(401)
+    const refused = await new ConsoleClient(central.url).post('/login', {
+      staffId: 'HQ002',
+      password: 'demo-HQ002',
+      code: hqCode(central.clock.now),
+    })
+    expect(refused.body.error?.code).toBe('INVALID_CREDENTIALS')
+    expect((await admin.post('/hq-staff/HQ002/enable')).status).toBe(200)
+    expect((await admin.post('/hq-staff/HQ002/reset-authenticator')).status).toBe(200)
+    const again = await new ConsoleClient(central.url).post('/login', {
+      staffId: 'HQ002',
+      password: 'demo-HQ002',
+    })
+    expect(again.body).toMatchObject({ stage: 'totp_enrolment' })
+    expect((await admin.post('/hq-staff/HQ002/promote')).status).toBe(400)
+    const actions = await central
+      .db('hq_audit')
+      .where({ entity_key: 'HQ002', actor: 'HQ901' })
+      .orderBy('id')
+      .pluck('action')
+    expect(actions).toEqual([
+      'hq_staff.unlock',
+      'hq_staff.disable',
+      'hq_staff.enable',
+      'hq_staff.reset_authenticator',
+    ])
+  })
+
   it('makes a person without an authenticator enrol one before anything else', async () => {
     await addHqStaff(
       central.db,
@@ -200,6 +235,7 @@ const MATRIX: Record<string, string[]> = {
   'POST /console/api/customers/import': DESK,
   'GET /console/api/hq-staff': ADMIN,
   'POST /console/api/hq-staff': ADMIN,
+  'POST /console/api/hq-staff/:id/:change': ADMIN,
   'GET /console/api/audit': OVERSIGHT,
   'GET /console/api/audit/verify': OVERSIGHT,
 }
@@ -218,6 +254,7 @@ const concrete = (url: string) =>
     .replace(':code', '999')
     .replace(':clientId', 'ws-999-none')
     .replace(':serial', 'NO-SUCH-SERIAL')
+    .replace(':change', 'unlock')
 
 describe('authorization matrix', () => {
   it('lists every console endpoint central serves', async () => {

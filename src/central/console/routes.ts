@@ -21,7 +21,7 @@ import {
   rejectRevocation,
   revocationQueue,
 } from '../hqRevocations'
-import { addHqStaff, checkHqSignIn, confirmHqTotp, listHqStaff } from '../hqStaff'
+import { addHqStaff, changeHqStaff, checkHqSignIn, confirmHqTotp, listHqStaff } from '../hqStaff'
 import {
   addStaff,
   disableStaff,
@@ -438,6 +438,16 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     )
     await addHqStaff(ctx.db, ctx.actor, input, ctx.now)
     return { staffId: input.staffId }
+  })
+  endpoint('POST', '/hq-staff/:id/:change', ADMIN, async ({ ctx, params }) => {
+    const change = parse(z.enum(['disable', 'enable', 'unlock', 'reset-authenticator']), params['change'])
+    await changeHqStaff(
+      ctx.db,
+      ctx.actor,
+      { staffId: params['id']!, change: change === 'reset-authenticator' ? 'reset_authenticator' : change },
+      ctx.now,
+    )
+    return { staffId: params['id'], change }
   })
   endpoint('GET', '/audit', OVERSIGHT, ({ ctx, query }) =>
     listHqAudit(ctx.db, {

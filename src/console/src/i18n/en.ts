@@ -304,6 +304,10 @@ const en: typeof ja = {
     actionFilter: 'Action',
     cli: 'Command line',
     actions: {
+      hq_staff__disable: 'HQ staff disabled',
+      hq_staff__enable: 'HQ staff enabled',
+      hq_staff__unlock: 'Login lock lifted',
+      hq_staff__reset_authenticator: 'Authenticator cleared',
       hq_staff__add: 'HQ staff added',
       hq_staff__locked: 'Login locked',
       hq_staff__totp_enrol: 'Authenticator registered',
@@ -363,6 +367,23 @@ const en: typeof ja = {
     totp: 'Authenticator',
     enrolled: 'Registered',
     notEnrolled: 'Not yet (at first login)',
+    state: 'Status',
+    active: 'Active',
+    disabled: 'Disabled',
+    changed: 'Changed.',
+    action: {
+      disable: 'Disable',
+      enable: 'Enable again',
+      unlock: 'Unlock',
+      'reset-authenticator': 'Reset authenticator',
+    },
+    confirm: {
+      disable: 'Disable {name} ({id}). Their open sessions end at once.',
+      enable: 'Enable {name} ({id}) again.',
+      unlock: 'Lift the login lock of {name} ({id}).',
+      'reset-authenticator':
+        "Clear {name}'s ({id}) authenticator (e.g. a lost phone). They register a new one at their next login.",
+    },
     locked: 'Locked',
     added: 'HQ staff added. They register an authenticator at first login.',
   },
@@ -414,6 +435,8 @@ const en: typeof ja = {
     MALFORMED: 'The request could not be read.',
     TRY_LATER: 'HQ could not complete this. Please try again later.',
     UNREACHABLE: 'Cannot reach HQ.',
+    OWN_ACCOUNT: 'You cannot disable your own account.',
+    LAST_ADMIN: 'The last HQ admin cannot be disabled.',
     UNKNOWN: 'Could not complete this.',
   },
 }

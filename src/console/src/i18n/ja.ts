@@ -301,6 +301,10 @@ export default {
     actionFilter: '操作',
     cli: 'コマンドライン',
     actions: {
+      hq_staff__disable: '本部職員の無効化',
+      hq_staff__enable: '本部職員の有効化',
+      hq_staff__unlock: 'ログインロックの解除',
+      hq_staff__reset_authenticator: '認証アプリ登録の取消',
       hq_staff__add: '本部職員の追加',
       hq_staff__locked: 'ログインロック',
       hq_staff__totp_enrol: '認証アプリの登録',
@@ -360,6 +364,23 @@ export default {
     totp: '認証アプリ',
     enrolled: '登録済',
     notEnrolled: '未登録（初回ログイン時に登録）',
+    state: '状態',
+    active: '有効',
+    disabled: '無効',
+    changed: '変更しました。',
+    action: {
+      disable: '無効にする',
+      enable: '有効に戻す',
+      unlock: 'ロック解除',
+      'reset-authenticator': '認証アプリの再登録',
+    } as Record<string, string>,
+    confirm: {
+      disable: '{name}（{id}）を無効にします。ログイン中の画面もすぐに使えなくなります。',
+      enable: '{name}（{id}）を有効に戻します。',
+      unlock: '{name}（{id}）のログインロックを解除します。',
+      'reset-authenticator':
+        '{name}（{id}）の認証アプリの登録を取り消します（スマートフォンの紛失など）。次回ログイン時に新しく登録します。',
+    } as Record<string, string>,
     locked: 'ロック中',
     added: '本部職員を追加しました。初回ログイン時に認証アプリを登録します。',
   },
@@ -411,6 +432,8 @@ export default {
     MALFORMED: '送信内容を読み取れませんでした。',
     TRY_LATER: '本部システムで処理できませんでした。しばらくしてからもう一度お試しください。',
     UNREACHABLE: '本部システムに接続できません。',
+    OWN_ACCOUNT: 'ご自身のアカウントは無効にできません。',
+    LAST_ADMIN: '最後の本部管理者は無効にできません。',
     UNKNOWN: '処理できませんでした。',
   } as Record<string, string>,
 }
