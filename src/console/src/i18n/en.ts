@@ -212,6 +212,7 @@ const en: typeof ja = {
     low: 'Low',
     allocate: 'Allocate',
     allocateTitle: 'Allocate to a branch',
+    noneToAllocate: 'HQ has no unallocated stock. Receive a PSKC file first.',
     allocateCount: 'Count',
     allocated: '{n} allocated to {branch}. Their seeds reach it on its next sync.',
     devices: 'Devices',

@@ -210,6 +210,7 @@ export default {
     low: '在庫僅少',
     allocate: '支店へ配分',
     allocateTitle: '支店へ配分',
+    noneToAllocate: '本部在庫（未配分）がありません。先に在庫の受入を行ってください。',
     allocateCount: '台数',
     allocated: '{n}台を{branch}へ配分しました。シードは支店の次回同期で届きます。',
     devices: 'トークン一覧',
