@@ -39,6 +39,11 @@ export async function createSession(
   const token = randomBytes(32).toString('base64url')
   const csrfToken = randomBytes(32).toString('base64url')
   const idHash = sha256(token)
+  // Sessions nobody came back to are swept here, so the table holds live sessions only.
+  await db('hq_sessions')
+    .where('expires_at', '<=', now.toISOString())
+    .orWhere('last_seen_at', '<', new Date(now.getTime() - IDLE_MS).toISOString())
+    .delete()
   await db('hq_sessions').insert({
     id_hash: idHash,
     staff_id: staffId,
