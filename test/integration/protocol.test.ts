@@ -250,7 +250,7 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
       }),
       { ...suspend(0, other), actor: 'Z999' },
       mutation(0, 'token.teleport', { cif }),
-      mutation(0, 'revocation.request', 'not an object'),
+      mutation(0, 'revocation.request', 'not an object' as unknown as object),
       revoke(other),
       revoke(await secondIn('in_use')),
       suspend(0, other),
