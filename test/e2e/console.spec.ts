@@ -11,6 +11,9 @@ import { approve, demoBank, expect, logIn, test, type Desk } from './desk'
 
 type Central = Awaited<ReturnType<typeof demoCentral>>
 
+// These tests start a central process and a branch, and drive up to three browsers: more than the default minute.
+test.describe.configure({ timeout: 150_000 })
+
 /** An HQ person signs in to the console in their own browser context (their own cookie jar). */
 async function hqSignIn(browser: Browser, central: Central, staffId: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })

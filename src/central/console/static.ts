@@ -45,7 +45,10 @@ export async function registerConsolePages(app: FastifyInstance, dir: string): P
       reply
         .code(503)
         .type('text/plain; charset=utf-8')
-        .send('The HQ console is not built. Run `npm run build` and start central again.'),
+        .send(
+          '本部コンソールがビルドされていません。npm run build を実行してから central を起動し直してください。\n' +
+            'The HQ console is not built. Run `npm run build` and start central again.\n',
+        ),
     )
     return
   }
