@@ -30,6 +30,7 @@ export interface HqStaffRow {
   locked_until: string | null
   totp_secret_sealed: string | null
   totp_enrolled_at: string | null
+  totp_last_step: number | string | null
 }
 
 const totpAad = (staffId: string) => `hq-totp:${staffId}`
@@ -124,9 +125,13 @@ export async function seedDemoHqStaff(db: Knex, secretBox: SecretBox, now: Date)
   })
 }
 
-function totpMatches(secret: string, code: string, now: Date): boolean {
-  // ±1 time step, on central's clock.
-  return /^\d{6}$/.test(code) && authenticator.clone({ window: 1, epoch: now.getTime() }).check(code, secret)
+const TOTP_STEP_MS = 30_000
+
+/** The time step the code belongs to (±1 step, on central's clock), or null when it matches none. */
+function totpStep(secret: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null
+  const delta = authenticator.clone({ window: 1, epoch: now.getTime() }).checkDelta(code, secret)
+  return delta === null ? null : Math.floor(now.getTime() / TOTP_STEP_MS) + delta
 }
 
 export type SignInOutcome =
@@ -170,11 +175,17 @@ export async function checkHqSignIn(
     throw new HqError(code, code === 'INVALID_OTP' ? 'the code does not match' : 'wrong password')
   }
   if (!(await verifyPassword(input.password, staff.password_hash))) return fail('INVALID_CREDENTIALS')
+  let step: number | null = null
   if (staff.totp_secret_sealed) {
     const secret = secretBox.open(staff.totp_secret_sealed, totpAad(staff.staff_id)).toString('utf8')
-    if (!totpMatches(secret, input.code ?? '', now)) return fail('INVALID_OTP')
+    step = totpStep(secret, input.code ?? '', now)
+    // A code already used (or an older one) is refused like a wrong one.
+    if (step === null || (staff.totp_last_step !== null && step <= Number(staff.totp_last_step)))
+      return fail('INVALID_OTP')
   }
-  await db('hq_staff').where({ staff_id: staff.staff_id }).update({ failed_logins: 0, locked_until: null })
+  await db('hq_staff')
+    .where({ staff_id: staff.staff_id })
+    .update({ failed_logins: 0, locked_until: null, ...(step !== null ? { totp_last_step: step } : {}) })
   if (!staff.totp_secret_sealed)
     return { stage: 'totp_enrolment', staff, secret: authenticator.generateSecret(20) }
   return { stage: 'signed_in', staff }
@@ -189,13 +200,15 @@ export async function confirmHqTotp(
   code: string,
   now: Date,
 ): Promise<void> {
-  if (!totpMatches(secret, code, now)) throw new HqError('INVALID_OTP', 'the code does not match')
+  const step = totpStep(secret, code, now)
+  if (step === null) throw new HqError('INVALID_OTP', 'the code does not match')
   await db.transaction(async (trx) => {
     await trx('hq_staff')
       .where({ staff_id: staffId })
       .update({
         totp_secret_sealed: secretBox.seal(Buffer.from(secret, 'utf8'), totpAad(staffId)),
         totp_enrolled_at: now.toISOString(),
+        totp_last_step: step,
       })
     await appendHqAudit(trx, staffId, now, {
       action: 'hq_staff.totp_enrol',
@@ -255,7 +268,7 @@ export async function changeHqStaff(
         ;[before, after] = [{ lockedUntil: staff.locked_until }, { lockedUntil: null }]
         break
       case 'reset_authenticator':
-        update = { totp_secret_sealed: null, totp_enrolled_at: null }
+        update = { totp_secret_sealed: null, totp_enrolled_at: null, totp_last_step: null }
         ;[before, after] = [{ totpEnrolledAt: staff.totp_enrolled_at }, { totpEnrolledAt: null }]
         break
     }

@@ -17,7 +17,11 @@ beforeAll(async () => {
 })
 afterAll(() => central.close())
 
-const signedIn = (staffId: string) => new ConsoleClient(central.url).signIn(staffId, central.clock.now)
+/** Signs in 30 s after the last sign-in: a code from one time step is accepted once. */
+const signedIn = (staffId: string) => {
+  central.clock.advance(30_000)
+  return new ConsoleClient(central.url).signIn(staffId, central.clock.now)
+}
 
 describe('HQ sign-in', () => {
   it('needs the password and the authenticator code, and sets a strict HttpOnly session cookie', async () => {
@@ -34,6 +38,25 @@ describe('HQ sign-in', () => {
     )
     expect(answer.setCookie).not.toMatch(/Secure/)
     expect((await client.get('/session')).body).toMatchObject({ me: { staffId: 'HQ001' } })
+  })
+
+  it('accepts an authenticator code once: the same code again is refused', async () => {
+    central.clock.advance(30_000)
+    const code = hqCode(central.clock.now)
+    const first = await new ConsoleClient(central.url).post('/login', {
+      staffId: 'HQ101',
+      password: 'demo-HQ101',
+      code,
+    })
+    expect(first.status).toBe(200)
+    const replay = await new ConsoleClient(central.url).post('/login', {
+      staffId: 'HQ101',
+      password: 'demo-HQ101',
+      code,
+    })
+    expect([replay.status, replay.body.error?.code]).toEqual([401, 'INVALID_OTP'])
+    central.clock.advance(30_000)
+    expect((await signedIn('HQ101')).cookie).not.toBeNull()
   })
 
   it('refuses a wrong password and a wrong code alike, and locks after five failures', async () => {
@@ -274,15 +297,11 @@ describe('authorization matrix', () => {
     ).json()) as { clientId: string; secret: string }
     const workstation = { authorization: `Bearer ${enrolled.clientId}.${enrolled.secret}` }
 
-    const clients = Object.fromEntries(
-      await Promise.all(
-        [
-          ['hq_operator', 'HQ001'] as const,
-          ['hq_supervisor', 'HQ101'] as const,
-          ['hq_admin', 'HQ901'] as const,
-        ].map(async ([role, id]) => [role, await signedIn(id)] as const),
-      ),
-    )
+    const clients: Record<string, ConsoleClient> = {
+      hq_operator: await signedIn('HQ001'),
+      hq_supervisor: await signedIn('HQ101'),
+      hq_admin: await signedIn('HQ901'),
+    }
     const anonymous = new ConsoleClient(central.url)
     const results: string[] = []
     for (const endpoint of Object.keys(MATRIX)) {

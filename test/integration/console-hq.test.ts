@@ -5,7 +5,7 @@ import { CENTRAL_ENGINES } from '../support/central'
 import { verifyHqAudit } from '../../src/central/hqAudit'
 import { createEnrollmentCode } from '../../src/central/sync'
 import { ConsoleClient } from '../support/consoleClient'
-import { startConsoleCentral, type ConsoleCentral } from '../support/consoleCentral'
+import { startConsoleCentral, testClock, type ConsoleCentral } from '../support/consoleCentral'
 
 let central: ConsoleCentral
 let workstation: { clientId: string; auth: string; nextId: number; cookie: number | null }
@@ -95,7 +95,8 @@ async function branchRevocation(
 
 describe.each(CENTRAL_ENGINES)('the HQ console on %s', (engine) => {
   beforeAll(async () => {
-    central = await startConsoleCentral({ engine })
+    // 2026-11-27 10:00 in Japan: the due dates below are counted from this day.
+    central = await startConsoleCentral({ engine, clock: testClock(new Date('2026-11-27T01:00:00Z')) })
     const code = await createEnrollmentCode(central.db, '001', central.clock.now)
     const enrolled = (await post('/v1/enroll', {
       branchCode: '001',
@@ -126,7 +127,6 @@ describe.each(CENTRAL_ENGINES)('the HQ console on %s', (engine) => {
 
   describe('the 利用解除 queue', () => {
     it('lists every branch revocation awaiting HQ with its due date, overdue first', async () => {
-      central.clock.now = new Date('2026-11-27T01:00:00Z') // 2026-11-27 in Japan
       const overdue = await branchRevocation('paper', '2026-11-01')
       const soon = await branchRevocation('paper', '2026-11-20')
       const counter = await branchRevocation('in_person')

@@ -17,6 +17,8 @@ export const m003HqConsole: Knex.Migration = {
       t.string('locked_until')
       t.text('totp_secret_sealed')
       t.string('totp_enrolled_at')
+      // The last authenticator time step accepted: a code seen over someone's shoulder is not accepted again.
+      t.bigInteger('totp_last_step')
       t.string('created_at').notNullable()
     })
     await db.schema.createTable('hq_sessions', (t) => {
