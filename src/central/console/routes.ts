@@ -1,18 +1,12 @@
 import { randomInt } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Knex } from 'knex'
-import QRCode from 'qrcode'
-import { authenticator } from 'otplib'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import type { SecretBox } from '../../core/security/secretBox'
-import { Hq } from '../hq'
-import { HQ_ROLES, HqForbidden, type HqRole } from '../hqActor'
+import { ROLES } from '../../shared/domain'
+import { HQ_ROLES, type HqRole } from '../hqActor'
 import { listHqAudit, verifyHqAudit } from '../hqAudit'
 import { addBranch, issueEnrolmentCode, listBranches, overview, revokeWorkstation } from '../hqBranches'
 import { listBranchStaff } from '../hqBranchStaff'
-import type { HqContext } from '../hqContext'
 import { importCustomerCsv, previewCustomerCsv } from '../hqCustomers'
-import { HqError } from '../hqError'
 import {
   approveRevocationCompletion,
   completeRevocation,
@@ -21,38 +15,14 @@ import {
   rejectRevocation,
   revocationQueue,
 } from '../hqRevocations'
-import { addHqStaff, changeHqStaff, checkHqSignIn, confirmHqTotp, listHqStaff } from '../hqStaff'
-import {
-  addStaff,
-  disableStaff,
-  moveStaff,
-  resetStaffPassword,
-  setStaffRole,
-  StaffAdminError,
-} from '../staffAdmin'
-import { ROLES } from '../../shared/domain'
+import { addHqStaff, changeHqStaff, listHqStaff } from '../hqStaff'
 import { allocateStock, deviceHistory, importPskc, listDevices, previewPskc, stockSummary } from '../hqStock'
-import {
-  clearedCookie,
-  createSession,
-  CSRF_HEADER,
-  csrfMatches,
-  endSession,
-  findSession,
-  finishEnrolment,
-  readCookie,
-  SESSION_COOKIE,
-  sessionCookie,
-  type HqSession,
-} from './sessions'
+import { addStaff, disableStaff, moveStaff, resetStaffPassword, setStaffRole } from '../staffAdmin'
+import { CONSOLE_API, consoleHttp, parse, refuse, type ConsoleDeps } from './http'
+import { registerSignIn } from './signInRoutes'
 
-export interface ConsoleDeps {
-  db: Knex
-  secretBox: SecretBox
-  now: () => Date
-  /** Central serves TLS: the session cookie is then Secure. */
-  secure: boolean
-}
+export { CONSOLE_ENDPOINTS } from './http'
+export type { ConsoleDeps } from './http'
 
 /** Who may call an endpoint (issue 9's authorization matrix). Checked before the body is read. */
 const ANY_HQ: readonly HqRole[] = HQ_ROLES
@@ -61,68 +31,7 @@ const SUPERVISOR: readonly HqRole[] = ['hq_supervisor']
 const ADMIN: readonly HqRole[] = ['hq_admin']
 const OVERSIGHT: readonly HqRole[] = ['hq_supervisor', 'hq_admin']
 
-export const CONSOLE_API = '/console/api'
-/** Every console endpoint and who may call it; the authorization test walks this list. */
-export const CONSOLE_ENDPOINTS: {
-  method: 'GET' | 'POST'
-  url: string
-  roles: readonly HqRole[] | 'public' | 'session'
-}[] = []
-
-function listEndpoint(entry: (typeof CONSOLE_ENDPOINTS)[number]) {
-  const known = CONSOLE_ENDPOINTS.some((e) => e.method === entry.method && e.url === entry.url)
-  if (!known) CONSOLE_ENDPOINTS.push(entry)
-}
-
 const UPLOAD_LIMIT = 16 * 1024 * 1024
-
-const STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  INVALID_CREDENTIALS: 401,
-  INVALID_OTP: 401,
-  ACCOUNT_LOCKED: 423,
-  FORBIDDEN: 403,
-  CSRF: 403,
-  TOTP_ENROLMENT_REQUIRED: 403,
-  NOT_FOUND: 404,
-  VALIDATION: 400,
-}
-
-function refuse(reply: FastifyReply, code: string, details?: unknown, message?: string) {
-  return reply
-    .code(STATUS[code] ?? 422)
-    .send({ error: { code, ...(message ? { message } : {}), ...(details ? { details } : {}) } })
-}
-
-class Refusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly details?: unknown,
-  ) {
-    super(code)
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value ?? {})
-  if (!result.success) {
-    const fields: Record<string, string> = {}
-    for (const issue of result.error.issues) fields[issue.path.join('.') || '_'] = 'INVALID'
-    throw new Refusal('VALIDATION', { fields })
-  }
-  return result.data
-}
-
-/** A change must come from the console's own page: same Origin when the browser says one, and the CSRF token. */
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin
-  if (!origin) return true
-  try {
-    return new URL(origin).host === request.headers.host
-  } catch {
-    return false
-  }
-}
 
 /** A one-time password HQ shows once: no look-alike characters, so it can be read out over the phone. */
 const ONE_TIME_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789'
@@ -130,148 +39,11 @@ function oneTimePassword(): string {
   return Array.from({ length: 10 }, () => ONE_TIME_ALPHABET[randomInt(ONE_TIME_ALPHABET.length)]).join('')
 }
 
-interface Call {
-  ctx: HqContext
-  hq: Hq
-  session: HqSession
-  body: unknown
-  query: Record<string, string | undefined>
-  params: Record<string, string>
-}
-
-const me = (s: HqSession) => ({ staffId: s.staffId, name: s.name, role: s.role })
-
+/** The console's API under /console/api: sign-in, then one endpoint per HQ capability with its roles. */
 export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): void {
-  const { db, secretBox, now } = deps
-
-  async function currentSession(request: FastifyRequest) {
-    return findSession(db, secretBox, readCookie(request.headers.cookie, SESSION_COOKIE), now())
-  }
-
-  async function guard(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    access: readonly HqRole[] | 'session' | 'enrolment',
-    change: boolean,
-  ): Promise<HqSession | null> {
-    const session = await currentSession(request)
-    if (!session) {
-      // Clear only a cookie that was sent and is dead: answering a cookie-less (e.g. cross-site) request
-      // with a clearing Set-Cookie would let any other site log HQ staff out.
-      if (readCookie(request.headers.cookie, SESSION_COOKIE))
-        reply.header('set-cookie', clearedCookie(deps.secure))
-      throw new Refusal('UNAUTHENTICATED')
-    }
-    if (change && (!sameOrigin(request) || !csrfMatches(session, request.headers[CSRF_HEADER])))
-      throw new Refusal('CSRF')
-    if (access === 'enrolment') {
-      if (session.stage !== 'totp_enrolment') throw new Refusal('FORBIDDEN')
-    } else if (access !== 'session') {
-      if (session.stage !== 'signed_in') throw new Refusal('TOTP_ENROLMENT_REQUIRED')
-      if (!access.includes(session.role)) throw new Refusal('FORBIDDEN')
-    }
-    return session
-  }
-
-  async function answer(reply: FastifyReply, work: () => Promise<unknown>) {
-    try {
-      return reply.send(await work())
-    } catch (e) {
-      if (e instanceof Refusal) return refuse(reply, e.code, e.details)
-      if (e instanceof HqForbidden) return refuse(reply, 'FORBIDDEN')
-      if (e instanceof HqError) return refuse(reply, e.code, e.details, e.message)
-      if (e instanceof StaffAdminError) return refuse(reply, e.code, undefined, e.message)
-      throw e
-    }
-  }
-
-  function endpoint(
-    method: 'GET' | 'POST',
-    url: string,
-    roles: readonly HqRole[],
-    run: (call: Call) => Promise<unknown>,
-    options: { bodyLimit?: number } = {},
-  ) {
-    listEndpoint({ method, url: `${CONSOLE_API}${url}`, roles })
-    app.route({
-      method,
-      url: `${CONSOLE_API}${url}`,
-      ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-      handler: (request, reply) =>
-        answer(reply, async () => {
-          const session = (await guard(request, reply, roles, method === 'POST'))!
-          const actor = { kind: 'hq' as const, staffId: session.staffId, role: session.role }
-          const hq = new Hq(db, secretBox, now, actor)
-          return run({
-            ctx: hq.context(),
-            hq,
-            session,
-            body: request.body,
-            query: request.query as Record<string, string | undefined>,
-            params: request.params as Record<string, string>,
-          })
-        }),
-    })
-  }
-
-  // --- Sign-in -------------------------------------------------------------------------------------
-  listEndpoint({ method: 'POST', url: `${CONSOLE_API}/login`, roles: 'public' })
-  app.post(`${CONSOLE_API}/login`, (request, reply) =>
-    answer(reply, async () => {
-      const input = parse(
-        z.object({
-          staffId: z.string().trim().max(20),
-          password: z.string().max(200),
-          code: z.string().trim().max(10).optional(),
-        }),
-        request.body,
-      )
-      if (!sameOrigin(request)) throw new Refusal('CSRF')
-      const outcome = await checkHqSignIn(db, secretBox, input, now())
-      const pending = outcome.stage === 'totp_enrolment' ? outcome.secret : null
-      const made = await createSession(db, secretBox, outcome.staff.staff_id, outcome.stage, pending, now())
-      reply.header('set-cookie', sessionCookie(made.token, deps.secure))
-      const who = { staffId: outcome.staff.staff_id, name: outcome.staff.name, role: outcome.staff.role }
-      if (!pending) return { stage: 'signed_in', csrfToken: made.csrfToken, me: who }
-      const otpauthUrl = authenticator.keyuri(who.staffId, 'Token Desk HQ', pending)
-      return {
-        stage: 'totp_enrolment',
-        csrfToken: made.csrfToken,
-        me: who,
-        secret: pending,
-        qrDataUrl: await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 220 }),
-      }
-    }),
-  )
-
-  listEndpoint({ method: 'POST', url: `${CONSOLE_API}/login/totp`, roles: 'session' })
-  app.post(`${CONSOLE_API}/login/totp`, (request, reply) =>
-    answer(reply, async () => {
-      const session = (await guard(request, reply, 'enrolment', true))!
-      const { code } = parse(z.object({ code: z.string().trim().max(10) }), request.body)
-      await confirmHqTotp(db, secretBox, session.staffId, session.pendingTotpSecret!, code, now())
-      await finishEnrolment(db, session)
-      return { stage: 'signed_in', csrfToken: session.csrfToken, me: me(session) }
-    }),
-  )
-
-  listEndpoint({ method: 'GET', url: `${CONSOLE_API}/session`, roles: 'session' })
-  app.get(`${CONSOLE_API}/session`, (request, reply) =>
-    answer(reply, async () => {
-      const session = (await guard(request, reply, 'session', false))!
-      return { stage: session.stage, csrfToken: session.csrfToken, me: me(session) }
-    }),
-  )
-
-  listEndpoint({ method: 'POST', url: `${CONSOLE_API}/logout`, roles: 'session' })
-  app.post(`${CONSOLE_API}/logout`, (request, reply) =>
-    answer(reply, async () => {
-      const session = (await guard(request, reply, 'session', true))!
-      await endSession(db, session)
-      reply.header('set-cookie', clearedCookie(deps.secure))
-      return { ok: true }
-    }),
-  )
+  const http = consoleHttp(app, deps)
+  const { endpoint } = http
+  registerSignIn(app, deps, http)
 
   // --- Overview and the 利用解除 queue ------------------------------------------------------------
   endpoint('GET', '/overview', ANY_HQ, ({ ctx }) => overview(ctx))
