@@ -391,7 +391,6 @@ const en: typeof ja = {
       'Central could not be reached or did not accept the enrolment code. Check the URL, the branch code and the code.',
     receiving: 'Receiving customers, staff and stock…',
     receivingCount: '{done} / {total}',
-    receivingStart: 'Connecting to central…',
     failed: 'Receiving from central stopped. Check the network and try again.',
     restart: 'This cannot be retried from here. Restart Token Desk: it then goes on receiving from central.',
     retry: 'Try again',
