@@ -8,12 +8,15 @@ import { startDesk, type Desk } from './desk'
  */
 type Central = Awaited<ReturnType<typeof demoCentral>>
 const test = base.extend<{ central: Central; emptyDesk: Desk }>({
+  // Playwright reads the fixtures a fixture needs from its first parameter's pattern: this one needs none.
+  // eslint-disable-next-line no-empty-pattern
   central: async ({}, use) => {
     const central = await demoCentral()
     await central.start()
     await use(central)
     await central.close()
   },
+  // eslint-disable-next-line no-empty-pattern
   emptyDesk: async ({}, use) => {
     const desk = await startDesk({ empty: true })
     await use(desk)
