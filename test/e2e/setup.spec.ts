@@ -76,11 +76,15 @@ test('a new PC is set up from an empty database, then a teller logs in and looks
   await page.getByTestId('setup-branch-code').press('Enter')
   await expect(page.getByText('https:// で始まるURLを入力してください')).toBeVisible()
   await expect(page.getByText('店番は3桁の数字で入力してください。')).toBeVisible()
+  await page.screenshot({ path: testInfo.outputPath('setup-field-errors.png') })
 
   // A code central does not know: refused, said in Japanese, and the PC stays empty.
   await page.reload()
   await typeSetupForm(page, central.url, 'not-a-real-code')
-  await expect(page.getByTestId('setup-error')).toContainText('登録コードが受け付けられませんでした')
+  // Central answers "unknown, used or expired code"; the PC says so (or that central was not reached).
+  await expect(page.getByTestId('setup-error')).toContainText(
+    /登録コードが(受け付けられませんでした|正しくないか、使用済みまたは有効期限)/,
+  )
   await page.screenshot({ path: testInfo.outputPath('setup-code-refused.png') })
 
   await page.reload()
@@ -109,6 +113,14 @@ test('a new PC is set up from an empty database, then a teller logs in and looks
   // Set up once only: the setup screen is gone for good.
   await page.goto(emptyDesk.url.replace(/\?token=.*$/, '#/setup'))
   await expect(page).toHaveURL(/#\/$/)
+
+  // The administrator's 端末設定 names this PC.
+  await page.getByRole('button', { name: 'ログアウト' }).click()
+  await logIn(page, 'A001', 'demo-A001')
+  await expect(page.getByTestId('current-staff')).toContainText('高橋 美咲（管理者）')
+  await page.getByRole('navigation').getByRole('link', { name: '端末設定' }).click()
+  await expect(page.getByTestId('settings-workstation-no')).toContainText(/端末番号: 01\s*（窓口1）/)
+  await page.screenshot({ path: testInfo.outputPath('settings-workstation.png') })
 })
 
 test('a teller HQ added before the PC was set up must change the password at the first login', async ({
