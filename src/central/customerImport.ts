@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import type { Knex } from 'knex'
 import { OTP_STATUSES } from '../shared/domain'
-import { nextVersion } from './db'
+import { versionsFor } from './db'
 
 /**
  * `customers import --file FILE.csv` and the console's upload: UTF-8 with or without BOM, a header row,
@@ -115,10 +115,11 @@ export async function checkCustomerCsv(db: Knex | Knex.Transaction, csv: string)
 
 /** Writes a checked file in the caller's transaction: new CIFs inserted, known ones updated (their OTP status kept). */
 export async function writeCustomerRows(trx: Knex.Transaction, rows: Row[], now: Date) {
-  const version = await nextVersion(trx)
+  // A version per 500 rows, so a branch's pull can page a big file (db.ts: versionsFor).
+  const version = await versionsFor(trx, rows.length)
   let imported = 0
   let updated = 0
-  for (const r of rows) {
+  for (const [index, r] of rows.entries()) {
     const accounts = (r['accounts'] ?? '')
       .split(';')
       .filter(Boolean)
@@ -134,7 +135,7 @@ export async function writeCustomerRows(trx: Knex.Transaction, rows: Row[], now:
       birth_date: r['birth_date'],
       phone: r['phone'] ?? '',
       accounts_json: JSON.stringify(accounts),
-      version,
+      version: version(index),
     }
     if (exists) {
       await trx('customers').where({ cif: r['cif'] }).update(values)
@@ -150,4 +151,21 @@ export async function writeCustomerRows(trx: Knex.Transaction, rows: Row[], now:
     }
   }
   return { imported, updated }
+}
+
+/**
+ * The import without a caller or HQ audit, for tests and benchmarks that load customers directly.
+ * HQ's own path (CLI and console) is hqCustomers.importCustomerCsv, which checks the role and audits.
+ */
+export async function importCustomers(
+  db: Knex,
+  csv: string,
+  now: Date,
+): Promise<{ imported: number; updated: number }> {
+  return db.transaction(async (trx) => {
+    const checked = await checkCustomerCsv(trx, csv)
+    if (checked.problems.length)
+      throw new Error(`nothing imported:\n${checked.problems.slice(0, 20).map(describeProblem).join('\n')}`)
+    return writeCustomerRows(trx, checked.rows, now)
+  })
 }

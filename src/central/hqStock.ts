@@ -1,4 +1,4 @@
-import { nextVersion } from './db'
+import { versionsFor } from './db'
 import { actorName, requireHqRole } from './hqActor'
 import { appendHqAudit } from './hqAudit'
 import type { HqContext } from './hqContext'
@@ -89,9 +89,10 @@ export async function importPskc(
       })
     const skip = new Set(summary.duplicates)
     const fresh = tokens.filter((t) => !skip.has(t.serial))
-    const version = await nextVersion(trx)
+    // A version per 500 devices, so a branch's pull can page a big allocation later (db.ts: versionsFor).
+    const version = await versionsFor(trx, fresh.length)
     const at = ctx.now.toISOString()
-    for (const t of fresh) {
+    for (const [index, t] of fresh.entries()) {
       await trx('inventory').insert({
         serial: t.serial,
         branch_code: null,
@@ -101,7 +102,7 @@ export async function importPskc(
         period: t.period,
         counter: t.counter ?? 0,
         seed_sealed: ctx.secretBox.seal(t.seed, `seed:${t.serial}`),
-        version,
+        version: version(index),
       })
       await trx('device_events').insert({
         serial: t.serial,
@@ -143,13 +144,13 @@ export async function allocateStock(
       throw new HqError('NOT_ENOUGH_STOCK', `only ${rows.length} unallocated devices`, {
         available: rows.length,
       })
-    const version = await nextVersion(trx)
+    const version = await versionsFor(trx, rows.length)
     const at = ctx.now.toISOString()
     const receivedOn = at.slice(0, 10)
-    for (const r of rows) {
+    for (const [index, r] of rows.entries()) {
       await trx('inventory')
         .where({ serial: r.serial })
-        .update({ branch_code: branch, received_on: receivedOn, version })
+        .update({ branch_code: branch, received_on: receivedOn, version: version(index) })
       await trx('device_events').insert({
         serial: r.serial,
         at,
