@@ -231,7 +231,13 @@ test('HQ enrols a PC and adds a teller from the console; the teller logs in at t
     await syncNow(page)
     await page.getByRole('button', { name: 'ログアウト' }).click()
     await logIn(page, desk, 'T050', oneTime)
-    await expect(page.getByTestId('login-staff-id')).toBeHidden()
+    // HQ's one-time password must be replaced before anything else.
+    await expect(page.getByTestId('password-current')).toBeVisible()
+    await page.getByTestId('password-current').fill(oneTime)
+    await page.getByTestId('password-next').fill('mogami-2026-new')
+    await page.getByTestId('password-confirm').fill('mogami-2026-new')
+    await page.getByTestId('password-submit').click()
+    await expect(page.getByTestId('current-staff')).toContainText('最上 光')
   } finally {
     await central.close()
   }
