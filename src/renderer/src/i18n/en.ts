@@ -1,7 +1,9 @@
 import type ja from './ja'
+import enWords from './en-words'
 
 /** English second: the same keys as ja.ts (the type makes a missing key a compile error). */
 const en: typeof ja = {
+  ...enWords,
   app: { title: 'Token Desk', subtitle: 'One-time password counter', branch: '{code} {name}' },
   nav: {
     home: 'Home',

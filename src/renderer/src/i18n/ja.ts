@@ -1,7 +1,9 @@
 import type { ErrorCode } from '../../../shared/errors'
+import jaWords from './ja-words'
 
 /** Japanese first: the words come from the bank's own guide (shared/reference/otp-procedure-ja.txt). */
 export default {
+  ...jaWords,
   app: { title: 'Token Desk', subtitle: 'ワンタイムパスワード窓口', branch: '{code} {name}' },
   nav: {
     home: 'ホーム',
