@@ -152,7 +152,7 @@ test('a hard-token revocation on paper, by keyboard only, with the form number a
   // 受付日 stays today: Chromium's date field takes one Tab per part (year, month, day).
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press('Tab')
-    if (await page.getByTestId('revocation-seal').evaluate((el) => el === document.activeElement)) break
+    if (await page.getByTestId('revocation-seal').evaluate((el) => el === el.ownerDocument.activeElement)) break
   }
   await expect(page.getByTestId('revocation-seal')).toBeFocused()
   await page.keyboard.press('Space')
