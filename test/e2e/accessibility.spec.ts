@@ -75,6 +75,14 @@ test('the login screen and every teller screen have no serious or critical viola
 
   await page.goto(at(desk, `/customers/${notApplied[1]!.cif}`))
   await expect(page.getByTestId('customer-audit')).toBeVisible()
+  // 操作履歴 reads as sentences; no internal action names, no JSON (a teller has no 詳細 toggle).
+  const history = page.getByTestId('customer-audit')
+  await expect(history).toContainText('ハードトークン発行')
+  await expect(history).toContainText('T001がCIF')
+  await expect(history).not.toContainText('token.issue_hard')
+  await expect(history).not.toContainText('{')
+  await expect(page.getByTestId('detail-toggle')).toHaveCount(0)
+  await page.screenshot({ path: 'test-results/customer-history.png', fullPage: true })
   await axe(page, 'customer file (after issuance)')
 
   await page.goto(at(desk, `/customers/${inUseHard[0]!.cif}`))
@@ -100,6 +108,7 @@ test('the login screen and every teller screen have no serious or critical viola
 
   await page.goto(at(desk, `/customers/${inUseSoft[0]!.cif}/revoke`))
   await expect(page.getByTestId('soft-token-note')).toBeVisible()
+  await page.screenshot({ path: 'test-results/revocation-soft-token.png', fullPage: true })
   await axe(page, 'revocation form (soft token)')
 
   await page.goto(at(desk, `/customers/${inUseHard[1]!.cif}`))
@@ -145,7 +154,12 @@ test('every supervisor and admin screen has no serious or critical violations', 
 
   await page.goto(at(desk, '/audit'))
   await expect(page.getByTestId('audit-table')).toBeVisible()
-  await page.getByTestId('detail-toggle').first().click()
+  await expect(page.getByTestId('audit-table')).not.toContainText('revocation.request')
+  const requestRow = page.getByTestId('audit-table').locator('tr', { hasText: '利用解除の受付' })
+  await expect(requestRow).toContainText('T002がCIF')
+  await requestRow.getByTestId('detail-toggle').click()
+  await expect(requestRow.getByTestId('detail-body')).toContainText('"channel": "in_person"')
+  await page.screenshot({ path: 'test-results/audit-log.png', fullPage: true })
   await axe(page, 'audit log (detail open)')
 
   await page.goto(at(desk, '/sync'))

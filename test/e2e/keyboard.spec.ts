@@ -133,6 +133,17 @@ test('a hard-token revocation on paper, by keyboard only, with the form number a
   await logInByKeyboard(page, desk, 'T001')
   await openCustomerByKeyboard(page, customer.cif)
   await expect(page.getByTestId('start-revocation')).toBeFocused()
+  // The 緊急停止 panel opens on its first choice; Esc closes it without stopping anything.
+  await page.keyboard.press('Tab')
+  await expect(page.getByTestId('start-suspension')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('suspend-lost')).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('suspension-panel')).toBeHidden()
+  await expect(page.getByTestId('start-suspension')).toBeFocused()
+  await expect(page.getByTestId('otp-status')).toHaveText('利用中')
+  await page.keyboard.press('Shift+Tab')
+  await expect(page.getByTestId('start-revocation')).toBeFocused()
   await page.keyboard.press('Enter')
 
   await expect(page.getByTestId('revocation-channel')).toBeFocused()
@@ -152,7 +163,8 @@ test('a hard-token revocation on paper, by keyboard only, with the form number a
   // 受付日 stays today: Chromium's date field takes one Tab per part (year, month, day).
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press('Tab')
-    if (await page.getByTestId('revocation-seal').evaluate((el) => el === el.ownerDocument.activeElement)) break
+    if (await page.getByTestId('revocation-seal').evaluate((el) => el === el.ownerDocument.activeElement))
+      break
   }
   await expect(page.getByTestId('revocation-seal')).toBeFocused()
   await page.keyboard.press('Space')
