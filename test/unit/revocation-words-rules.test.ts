@@ -7,7 +7,7 @@ import {
   revocationElapsedDays,
   revocationStartDate,
 } from '../../src/shared/revocationDates'
-import { paperDueOn } from '../../src/main/domain/revocationRules'
+import { paperDueOn } from '../../src/core/domain/revocationRules'
 
 describe('書面番号 as the bank writes it', () => {
   it('accepts 第0123号 and keeps it as written', () => {

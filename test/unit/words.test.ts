@@ -28,7 +28,9 @@ function auditedActions(): string[] {
     (f) => !f.endsWith('.d.ts'),
   )) {
     const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/action:\s*(?:[^'`\n]*\?\s*)?'([a-z_]+\.[a-z_]+)'/g)) found.add(m[1]!)
+    // Every 'family.name' literal on an `action:` line (also both sides of `cond ? 'a.b' : 'c.d'`).
+    for (const line of text.split('\n').filter((l) => /\baction:/.test(l)))
+      for (const m of line.matchAll(/'([a-z]+\.[a-z_]+)'/g)) found.add(m[1]!)
     for (const m of text.matchAll(/'([a-z]+\.[a-z_]+_failed)'/g)) found.add(m[1]!)
     if (text.includes('`sync.problem_${'))
       ['sync.problem_retry', 'sync.problem_accept'].forEach((a) => found.add(a))
@@ -46,6 +48,7 @@ describe('words for every action and mutation', () => {
     expect(actions).toContain('token.issue_hard')
     expect(actions).toContain('auth.login_failed')
     expect(actions).toContain('sync.problem_accept')
+    expect(actions).toContain('revocation.central_reject')
   })
 
   it('has a Japanese and an English label for every audited action and every mutation name', () => {

@@ -31,7 +31,7 @@ function label(prefix: string, value: unknown): string {
 /** Staff IDs as people say them; central's and the seeder's rows name no staff. */
 export function who(actor: string): string {
   if (actor === 'central') return t('words.central')
-  if (actor === 'system') return t('words.system')
+  if (actor === 'system' || actor === 'setup') return t('words.system')
   return actor
 }
 function customer(cif: unknown): string {
@@ -119,6 +119,11 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
   'sync.problem_retry': (_r, b, a) => ({ name: mutationLabel(str(b['name'])), note: str(a['note']) }),
   'sync.problem_accept': (_r, b, a) => ({ name: mutationLabel(str(b['name'])), note: str(a['note']) }),
   'sync.export_outbox': (_r, _b, a) => ({ rows: str(a['rows']) }),
+  'sync.setup': (_r, _b, a) => ({
+    url: str(a['centralUrl']),
+    branch: str(a['branchCode']),
+    no: str(a['workstationNo']),
+  }),
   'demo.seed': (_r, _b, a) => ({ customers: str(a['customers']), stock: str(a['stock']) }),
 }
 
