@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MUTATION_NAMES } from '../../src/shared/syncProtocol'
+import { channels } from '../../src/shared/contract'
 import { i18n } from '../../src/renderer/src/i18n'
 import { fieldProblems, errorText } from '../../src/renderer/src/errors'
 import {
@@ -36,6 +37,25 @@ function auditedActions(): string[] {
       ['sync.problem_retry', 'sync.problem_accept'].forEach((a) => found.add(a))
   }
   return [...found].sort()
+}
+
+/** Every field path a channel's input can report, as validation keys use them (paper.formNo → paper_formNo). */
+function inputFields(schema: unknown, prefix: string[] = [], out = new Set<string>()): Set<string> {
+  const def = (schema as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def
+  if (def.type === 'object') {
+    for (const [key, value] of Object.entries(def['shape'] as Record<string, unknown>)) {
+      out.add([...prefix, key].join('_'))
+      inputFields(value, [...prefix, key], out)
+    }
+  } else if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch'].includes(def.type)) {
+    inputFields(def['innerType'], prefix, out)
+  } else if (def.type === 'pipe') {
+    inputFields(def['in'], prefix, out)
+    inputFields(def['out'], prefix, out)
+  } else if (def.type === 'union') {
+    for (const option of def['options'] as unknown[]) inputFields(option, prefix, out)
+  }
+  return out
 }
 
 afterEach(() => {
@@ -161,6 +181,16 @@ describe('words for every action and mutation', () => {
 })
 
 describe('validation errors in the screen language, per field', () => {
+  it('has a Japanese and an English message for every field of every channel input', () => {
+    const fields = new Set<string>()
+    for (const spec of Object.values(channels)) inputFields(spec.input, [], fields)
+    expect(fields).toContain('paper_formNo')
+    for (const locale of ['ja', 'en'] as const) {
+      const missing = [...fields].filter((f) => !i18n.global.te(`validation.field.${f}`, locale))
+      expect({ locale, missing }).toEqual({ locale, missing: [] })
+    }
+  })
+
   it('turns field paths into Japanese messages, whatever English the schema wrote', () => {
     const error = {
       code: 'VALIDATION' as const,
