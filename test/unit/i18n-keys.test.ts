@@ -38,7 +38,8 @@ const source = files('src')
 const literals = new Set([...source.matchAll(/(['"`])([A-Za-z][\w]*(?:\.[\w]+)+)\1/g)].map((m) => m[2]!))
 const prefixes = new Set([
   ...[...source.matchAll(/`([A-Za-z][\w.]*\.)\$\{/g)].map((m) => m[1]!),
-  ...[...source.matchAll(/'([A-Za-z][\w.]*\.)'\s*\+/g)].map((m) => m[1]!),
+  // A quoted literal ending in a dot is a prefix too: 'reason.' + x, label('reason.', x).
+  ...[...source.matchAll(/'([A-Za-z][\w]*(?:\.[\w]+)*\.)'/g)].map((m) => m[1]!),
 ])
 /** What the code asks for by a literal key: t('a.b'), te('a.b'), $t('a.b'), i18n.global.t('a.b'). */
 const asked = [...source.matchAll(/\b(?:\$t|t|te|tm)\(\s*'([A-Za-z][\w]*(?:\.[\w]+)+)'/g)].map((m) => m[1]!)

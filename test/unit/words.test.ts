@@ -210,3 +210,28 @@ describe('validation errors in the screen language, per field', () => {
     ])
   })
 })
+
+describe('words for part B’s workstation settings and support logs', () => {
+  it('summarises them without internal values', () => {
+    expect(
+      auditSummary({
+        actor: 'A001',
+        action: 'settings.workstation',
+        entity: 'settings',
+        entityKey: 'workstation',
+        before: null,
+        after: { receiptLayout: 'receipt80', printerName: '', lowStockThreshold: 10 },
+      }),
+    ).toBe('A001が端末設定を変更（領収書 レシート80mm、プリンター 既定のプリンター、在庫警告 10本以下）')
+    expect(
+      auditSummary({
+        actor: 'A001',
+        action: 'logs.export',
+        entity: 'workstation',
+        entityKey: 'local',
+        before: null,
+        after: { fileName: 'logs.zip', files: ['a.log', 'b.log'] },
+      }),
+    ).toBe('A001がサポート用ログを書き出し（logs.zip、2ファイル）')
+  })
+})

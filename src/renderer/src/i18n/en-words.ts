@@ -31,7 +31,11 @@ const enWords: typeof jaWords = {
         totp_enrol: 'Authenticator enrolled',
         enrol_totp: 'Authenticator enrolled',
       },
-      settings: { update: 'Workstation settings changed' },
+      settings: {
+        update: 'Workstation settings changed',
+        workstation: 'Printing and stock settings changed',
+      },
+      logs: { export: 'Support logs exported' },
       sync: {
         enroll: 'Workstation enrolled with HQ',
         problem_retry: 'Sync problem sent again',
@@ -80,7 +84,12 @@ const enWords: typeof jaWords = {
         totp_enrol: '{who} enrolled an authenticator app',
         enrol_totp: '{who} enrolled an authenticator app',
       },
-      settings: { update: '{who} changed the screen lock from {before} to {after}' },
+      settings: {
+        update: '{who} changed the screen lock from {before} to {after}',
+        workstation:
+          '{who} changed the workstation settings (receipts on {layout}, printer {printer}, stock warning at {threshold} or fewer)',
+      },
+      logs: { export: '{who} exported the support logs ({fileName}, {files} files)' },
       sync: {
         enroll: '{who} enrolled this workstation with HQ ({url})',
         problem_retry: '{who} sent sync problem "{name}" again (note: {note})',
@@ -113,6 +122,8 @@ const enWords: typeof jaWords = {
       },
       unknown: 'Other change',
     },
+    layout: { receipt80: '80 mm receipt', a4: 'A4 portrait', a4_landscape: 'A4 landscape' },
+    defaultPrinter: 'the default printer',
     customer: 'CIF {cif}',
     central: 'HQ',
     system: 'System',
@@ -179,6 +190,12 @@ const enWords: typeof jaWords = {
       page: 'Choose the page again.',
       id: 'Choose the item again.',
       requestId: 'Choose the request again.',
+      overdueOnly: 'Choose the filter again.',
+      receiptLayout: 'Choose the receipt paper.',
+      printerName: 'A printer name has up to 120 characters.',
+      lowStockThreshold: 'The stock warning is 0 to 1000 tokens.',
+      layout: 'Choose the paper.',
+      name: 'Enter a file name of up to 80 characters.',
     },
     other: 'Check what you entered.',
   },

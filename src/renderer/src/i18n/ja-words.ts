@@ -34,7 +34,8 @@ export default {
         totp_enrol: '承認用認証アプリの登録',
         enrol_totp: '承認用認証アプリの登録',
       },
-      settings: { update: '端末設定の変更' },
+      settings: { update: '端末設定の変更', workstation: '印刷・在庫の端末設定の変更' },
+      logs: { export: 'サポート用ログの書き出し' },
       sync: {
         enroll: '本部への端末登録',
         problem_retry: '同期エラーの再送',
@@ -83,7 +84,12 @@ export default {
         totp_enrol: '{who}が承認用認証アプリを登録',
         enrol_totp: '{who}が承認用認証アプリを登録',
       },
-      settings: { update: '{who}が画面ロックまでの時間を {before} から {after} に変更' },
+      settings: {
+        update: '{who}が画面ロックまでの時間を {before} から {after} に変更',
+        workstation:
+          '{who}が端末設定を変更（領収書 {layout}、プリンター {printer}、在庫警告 {threshold}本以下）',
+      },
+      logs: { export: '{who}がサポート用ログを書き出し（{fileName}、{files}ファイル）' },
       sync: {
         enroll: '{who}がこの端末を本部に登録（{url}）',
         problem_retry: '{who}が同期エラー「{name}」を再送（対応内容: {note}）',
@@ -112,6 +118,9 @@ export default {
       staff: { change_password: '{staff}のパスワード変更', enrol_totp: '{staff}の承認用認証アプリ登録' },
       unknown: 'その他の変更',
     },
+    /** Paper layouts named in summaries (the print settings' values). */
+    layout: { receipt80: 'レシート80mm', a4: 'A4縦', a4_landscape: 'A4横' },
+    defaultPrinter: '既定のプリンター',
     customer: 'CIF {cif}',
     central: '本部',
     system: 'システム',
@@ -179,6 +188,12 @@ export default {
       page: 'ページを選び直してください。',
       id: '対象を選び直してください。',
       requestId: '申請を選び直してください。',
+      overdueOnly: '絞り込みを選び直してください。',
+      receiptLayout: '領収書の用紙を選んでください。',
+      printerName: 'プリンター名は120文字以内です。',
+      lowStockThreshold: '在庫警告の本数は0〜1000です。',
+      layout: '用紙を選んでください。',
+      name: 'ファイル名を80文字以内で入力してください。',
     },
     other: '入力内容を確認してください。',
   },

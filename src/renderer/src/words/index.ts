@@ -23,9 +23,9 @@ function str(value: unknown): string {
 function yen(value: unknown): string {
   return typeof value === 'number' ? formatYen(value) : t('words.none')
 }
-/** An i18n label for a domain value (reason.lost → 紛失), or — when missing. */
-function label(prefix: string, value: unknown): string {
-  const key = `${prefix}.${String(value)}`
+/** An i18n label for a domain value ('reason.' + lost → 紛失), or — when missing. */
+function label(prefix: `${string}.`, value: unknown): string {
+  const key = `${prefix}${String(value)}`
   return typeof value === 'string' && has(key) ? t(key) : t('words.none')
 }
 /** Staff IDs as people say them; central's and the seeder's rows name no staff. */
@@ -58,10 +58,10 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
     customer: customer(r.entityKey),
     serial: str(a['serial']),
     amount: yen(a['amountYen']),
-    method: label('method', a['method']),
+    method: label('method.', a['method']),
     receiptNo: str(a['receiptNo']),
   }),
-  'token.suspend': (r, _b, a) => ({ customer: customer(r.entityKey), reason: label('reason', a['reason']) }),
+  'token.suspend': (r, _b, a) => ({ customer: customer(r.entityKey), reason: label('reason.', a['reason']) }),
   'inventory.otp_verified': (r, _b, a) => ({ serial: r.entityKey, customer: customer(a['cif']) }),
   'inventory.write_off': (r, _b, a) => ({
     serial: r.entityKey,
@@ -70,29 +70,29 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
   }),
   'revocation.request': (r, _b, a) => ({
     customer: customer(r.entityKey),
-    channel: label('channel', a['channel']),
-    reason: label('reason', a['reason']),
+    channel: label('channel.', a['channel']),
+    reason: label('reason.', a['reason']),
     due: typeof a['dueOn'] === 'string' ? t('words.dueOn', { date: formatWestern(a['dueOn']) }) : '',
   }),
   'revocation.approve': (r, _b, a) => ({
     customer: customer(r.entityKey),
     maker: str(a['maker']),
-    status: label('otpStatus', a['otpStatus']),
+    status: label('otpStatus.', a['otpStatus']),
   }),
   'revocation.reject': (r, _b, a) => ({ customer: customer(r.entityKey), reason: str(a['reason']) }),
   'revocation.withdraw': (r, _b, a) => ({
     customer: customer(r.entityKey),
     reason: str(a['reason']),
-    status: label('otpStatus', a['otpStatus']),
+    status: label('otpStatus.', a['otpStatus']),
   }),
   'revocation.complete': (r, _b, a) => ({
     customer: customer(r.entityKey),
-    status: label('otpStatus', a['otpStatus']),
+    status: label('otpStatus.', a['otpStatus']),
   }),
   'revocation.central_reject': (r, _b, a) => ({
     customer: customer(r.entityKey),
     reason: str(a['reason']),
-    status: label('otpStatus', a['otpStatus']),
+    status: label('otpStatus.', a['otpStatus']),
   }),
   'fee.void': (_r, b, a) => ({
     receiptNo: str(a['receiptNo'] ?? b['receiptNo']),
@@ -119,6 +119,16 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
   'sync.problem_retry': (_r, b, a) => ({ name: mutationLabel(str(b['name'])), note: str(a['note']) }),
   'sync.problem_accept': (_r, b, a) => ({ name: mutationLabel(str(b['name'])), note: str(a['note']) }),
   'sync.export_outbox': (_r, _b, a) => ({ rows: str(a['rows']) }),
+  'settings.workstation': (_r, _b, a) => ({
+    layout: label('words.layout.', a['receiptLayout']),
+    printer:
+      typeof a['printerName'] === 'string' && a['printerName'] ? a['printerName'] : t('words.defaultPrinter'),
+    threshold: str(a['lowStockThreshold']),
+  }),
+  'logs.export': (_r, _b, a) => ({
+    fileName: str(a['fileName']),
+    files: Array.isArray(a['files']) ? String(a['files'].length) : str(a['files']),
+  }),
   'sync.setup': (_r, _b, a) => ({
     url: str(a['centralUrl']),
     branch: str(a['branchCode']),
@@ -154,14 +164,14 @@ const MUTATION_PARAMS: Record<string, (args: Obj, actor: string) => Params> = {
       customer: customer(a['cif']),
       serial: str(a['serial']),
       amount: yen(fee['amountYen']),
-      method: label('method', fee['method']),
+      method: label('method.', fee['method']),
     }
   },
-  'token.suspend': (a) => ({ customer: customer(a['cif']), reason: label('reason', a['reason']) }),
+  'token.suspend': (a) => ({ customer: customer(a['cif']), reason: label('reason.', a['reason']) }),
   'revocation.request': (a) => ({
     customer: customer(a['cif']),
-    channel: label('channel', a['channel']),
-    reason: label('reason', a['reason']),
+    channel: label('channel.', a['channel']),
+    reason: label('reason.', a['reason']),
   }),
   'revocation.approve': (a) => ({ checker: str(a['checker']) }),
   'revocation.reject': (a) => ({ checker: str(a['checker']), reason: str(a['reason']) }),
