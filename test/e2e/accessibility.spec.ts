@@ -164,7 +164,7 @@ test('every supervisor and admin screen has no serious or critical violations', 
   await axe(page, 'audit log (detail open)')
 
   await page.goto(at(desk, '/sync'))
-  await expect(page.getByRole('heading', { name: '同期' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '同期', exact: true })).toBeVisible()
   await axe(page, 'sync')
 
   await page.goto(at(desk, '/account'))
@@ -179,7 +179,7 @@ test('every supervisor and admin screen has no serious or critical violations', 
   await expect(page.locator('h1')).toBeVisible()
   await axe(page, 'settings')
   await page.goto(at(desk, '/sync'))
-  await expect(page.getByRole('heading', { name: '同期' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '同期', exact: true })).toBeVisible()
   await axe(page, 'sync (admin)')
 
   // English too: the same screens in the second language.
