@@ -73,4 +73,10 @@ test('a soft token is not offered paper, and the sync screen names changes in wo
   // A supervisor may look behind the sentence.
   await history.getByTestId('detail-toggle').first().click()
   await expect(history.getByTestId('detail-body').first()).toContainText('"channel": "in_person"')
+
+  // The same sentence in the second language.
+  await page.getByRole('button', { name: 'English' }).click()
+  await expect(history.getByTestId('audit-summary').first()).toHaveText(
+    `S001 recorded CIF ${customer.cif}'s revocation (In person, Phone change)`,
+  )
 })
