@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { demoBank, deviceOtp, expect, supervisorCode, test, type Desk } from './desk'
 
 /**
@@ -28,6 +28,16 @@ async function openCustomerByKeyboard(page: Page, cif: string): Promise<void> {
   await page.keyboard.type(cif)
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('customer-name')).toBeVisible()
+}
+
+/** Tab until the element has the focus (a screen's tab order, not a click); fails if never reached. */
+async function tabTo(page: Page, testId: string | Locator, most = 40): Promise<void> {
+  const target = typeof testId === 'string' ? page.getByTestId(testId) : testId
+  for (let i = 0; i < most; i++) {
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false)) return
+    await page.keyboard.press('Tab')
+  }
+  await expect(target).toBeFocused()
 }
 
 async function approveInDialog(page: Page, staffId: string): Promise<void> {
@@ -182,4 +192,29 @@ test('a hard-token revocation on paper, by keyboard only, with the form number a
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('approval-dialog')).toBeHidden()
   await expect(page.getByTestId('revocation-state')).toHaveText('役席承認待ち')
+})
+
+test('a supervisor approves from the inbox by keyboard only', async ({ page, desk }) => {
+  const customer = inUseSoft[7]!
+  await logInByKeyboard(page, desk, 'T001')
+  await openCustomerByKeyboard(page, customer.cif)
+  await page.keyboard.press('Enter') // 利用解除を受け付ける
+  await expect(page.getByTestId('revocation-channel')).toBeFocused()
+  await tabTo(page, 'revocation-last4')
+  await page.keyboard.type('9999')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('revocation-recorded')).toBeVisible()
+  await tabTo(page, page.getByRole('button', { name: 'ログアウト' }))
+  await page.keyboard.press('Enter')
+
+  await logInByKeyboard(page, desk, 'S002')
+  await tabTo(page, 'nav-approvals')
+  await page.keyboard.press('Enter')
+  await tabTo(page, `inbox-open-${customer.cif}`)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('revocation-card')).toBeVisible()
+  await tabTo(page, 'inbox-approve')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('alert')).toContainText('利用解除手続中')
+  await expect(page.getByTestId('inbox-empty')).toBeVisible()
 })
