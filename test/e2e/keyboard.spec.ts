@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { demoBank, deviceOtp, expect, supervisorCode, test, type Desk } from './desk'
+import { demoBank, deviceOtp, expect, issueWithCash, supervisorCode, test, type Desk } from './desk'
 
 /**
  * The counter flows with the keyboard only: no click, no fill. Each step checks where the focus is,
@@ -217,4 +217,29 @@ test('a supervisor approves from the inbox by keyboard only', async ({ page, des
   await page.keyboard.press('Enter')
   await expect(page.getByRole('alert')).toContainText('利用解除手続中')
   await expect(page.getByTestId('inbox-empty')).toBeVisible()
+})
+
+test('a fee is voided by keyboard only: F3, the void panel (Esc closes it), the approval', async ({
+  page,
+  desk,
+}) => {
+  await logInByKeyboard(page, desk, 'T002')
+  await issueWithCash(page, desk, notApplied[8]!.cif, totpStock[4]!.serial)
+  const receiptNo = (await page.getByTestId('receipt-number').textContent())!.trim()
+
+  await page.keyboard.press('F3')
+  await expect(page.getByTestId('ledger-receipts')).toContainText(receiptNo)
+  await tabTo(page, `void-${receiptNo}`)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('void-reason')).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('void-reason')).toHaveCount(0)
+
+  await tabTo(page, `void-${receiptNo}`)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('void-reason')).toBeFocused()
+  await page.keyboard.type('金額誤り')
+  await page.keyboard.press('Enter')
+  await approveInDialog(page, 'S001')
+  await expect(page.getByTestId('ledger-receipts')).toContainText('取消')
 })
