@@ -235,3 +235,13 @@ describe('words for part B’s workstation settings and support logs', () => {
     ).toBe('A001がサポート用ログを書き出し（logs.zip、2ファイル）')
   })
 })
+
+describe('the audit viewer’s action filter', () => {
+  it('lists each label once, keeping the audited name', async () => {
+    const { AUDIT_FILTER_ACTIONS } = await import('../../src/renderer/src/words')
+    expect(AUDIT_FILTER_ACTIONS).toContain('staff.password_change')
+    expect(AUDIT_FILTER_ACTIONS).not.toContain('staff.change_password')
+    const labels = AUDIT_FILTER_ACTIONS.map((a) => actionLabel(a))
+    expect(new Set(labels).size).toBe(labels.length)
+  })
+})

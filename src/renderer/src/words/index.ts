@@ -205,6 +205,15 @@ export const KNOWN_ACTIONS: readonly string[] = Object.entries(jaWords.words.act
     typeof names === 'string' ? [] : Object.keys(names).map((name) => `${family}.${name}`),
 )
 
+/**
+ * The audit viewer's choices: one per label. A mutation named differently from its audit action
+ * (staff.change_password, audited as staff.password_change) would otherwise appear twice.
+ */
+const jaLabel = (name: string): string => i18n.global.t(`words.action.${name}`, {}, { locale: 'ja' })
+export const AUDIT_FILTER_ACTIONS: readonly string[] = KNOWN_ACTIONS.filter(
+  (name, i) => KNOWN_ACTIONS.findIndex((other) => jaLabel(other) === jaLabel(name)) === i,
+)
+
 /** Why central refused a change, in words; an unknown code reads as a plain refusal. */
 export function rejectionText(code: string): string {
   const key = `syncRejection.${code}`
