@@ -2,6 +2,13 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { tempApp, type TempApp } from '../support/tempApp'
 import { login } from '../support/counter'
 
+type AuditPage = { total: number; items: { action: string; actor: string }[] }
+async function audit(action: string): Promise<AuditPage> {
+  const result = await app.invoke('sup', 'audit.list', { action })
+  if (!result.ok) throw new Error(result.error.code)
+  return result.value as AuditPage
+}
+
 /** The audit viewer picks one action from a list of labels; a family is asked for with a trailing dot. */
 let app: TempApp
 beforeEach(async () => {
@@ -17,12 +24,9 @@ it('filters one action exactly (auth.login is not auth.login_failed), or a famil
   )
   await login(app, 'pc', 'T001')
   await login(app, 'sup', 'S001')
-  const exact = await app.invoke('sup', 'audit.list', { action: 'auth.login' })
-  expect(exact.ok && exact.value.items.map((i) => i.action)).toEqual(['auth.login', 'auth.login'])
-  const failed = await app.invoke('sup', 'audit.list', { action: 'auth.login_failed' })
-  expect(failed.ok && failed.value.items.map((i) => [i.action, i.actor])).toEqual([
+  expect((await audit('auth.login')).items.map((i) => i.action)).toEqual(['auth.login', 'auth.login'])
+  expect((await audit('auth.login_failed')).items.map((i) => [i.action, i.actor])).toEqual([
     ['auth.login_failed', 'T001'],
   ])
-  const family = await app.invoke('sup', 'audit.list', { action: 'auth.' })
-  expect(family.ok && family.value.total).toBe(3)
+  expect((await audit('auth.')).total).toBe(3)
 })
