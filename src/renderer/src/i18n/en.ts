@@ -116,6 +116,7 @@ const en: typeof ja = {
     detail: 'Detail',
   },
   common: {
+    required: 'Required',
     loading: 'Loading…',
     next: 'Next',
     back: 'Back',
@@ -395,12 +396,10 @@ const en: typeof ja = {
     title: 'Set a new password',
     explain: 'HQ set a one-time password for you. Please set a new password.',
     current: 'One-time password',
-    toHome: 'Password set. Going on to the home screen.',
   },
   workstation: {
     number: 'Workstation No.',
     short: 'WS {no}',
-    name: 'Workstation name',
   },
   errors: {
     VALIDATION: 'Please check what you entered.',

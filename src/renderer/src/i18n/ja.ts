@@ -116,6 +116,7 @@ export default {
     detail: '詳細',
   },
   common: {
+    required: '入力してください',
     loading: '読み込み中…',
     next: '次へ',
     back: '戻る',
@@ -397,12 +398,10 @@ export default {
     title: '新しいパスワードの設定',
     explain: '本部が設定した仮パスワードです。新しいパスワードを設定してください。',
     current: '仮パスワード',
-    toHome: 'パスワードを設定しました。ホーム画面に進みます。',
   },
   workstation: {
     number: '端末番号',
     short: '端末 {no}',
-    name: '端末名',
   },
   errors: {
     VALIDATION: '入力内容に誤りがあります。',
