@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { approve, demoBank, expect, issueWithCash, logIn, test, type Desk } from './desk'
+import { approve, demoBank, expect, issueWithCash, logIn, startDesk, test, type Desk } from './desk'
 
 /**
  * axe-core on every screen, as each role sees it, with the state that makes the screen full (results,
@@ -216,3 +216,25 @@ for (const staffId of ['T001', 'S001', 'A001']) {
     }
   })
 }
+
+test('端末の初期設定 (an empty database) has no serious or critical violations', async ({ page }) => {
+  const empty = await startDesk({ empty: true })
+  try {
+    await page.goto(empty.url)
+    await expect(page.getByTestId('setup-central-url')).toBeFocused()
+    await axe(page, 'setup')
+    // Nothing listens on port 9: the refusal shows on the same screen.
+    await page.keyboard.type('http://127.0.0.1:9')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('001')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('ABCDEF-123456')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('窓口1')
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('alert').first()).toBeVisible({ timeout: 30_000 })
+    await axe(page, 'setup (refused)')
+  } finally {
+    await empty.stop()
+  }
+})
