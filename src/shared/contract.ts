@@ -230,6 +230,22 @@ export const REVOCATION_STATES = [
 ] as const
 const requestId = z.string().uuid()
 
+/**
+ * 書面番号 as the bank writes it on the form: 第0123号, full-width ０１２３, F-2026-0101. NFKC first (so
+ * full-width digits and hyphens become plain ones), then letters, digits, hyphens and kanji, at most 20.
+ */
+export const FORM_NUMBER_MAX = 20
+export const formNumber = z
+  .string()
+  .transform((v) => v.normalize('NFKC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'the form number is required')
+      .max(FORM_NUMBER_MAX, `at most ${FORM_NUMBER_MAX} characters`)
+      .regex(/^[A-Za-z0-9\-\p{Script=Han}]+$/u, 'form number is letters, digits, hyphens and kanji'),
+  )
+
 export const revocationRequestInput = z
   .object({
     cif,
@@ -239,12 +255,7 @@ export const revocationRequestInput = z
     identity: identity.optional(),
     paper: z
       .object({
-        formNo: z
-          .string()
-          .trim()
-          .min(1)
-          .max(20)
-          .regex(/^[A-Za-z0-9-]+$/, 'form number is letters, digits and hyphens'),
+        formNo: formNumber,
         receivedOn: businessDateSchema,
         sealChecked: z.literal(true, 'the seal check (届出印照合) must be done'),
       })

@@ -2,6 +2,8 @@ import { expect, logIn, test, demoBank, type Desk } from './desk'
 import type { Page } from '@playwright/test'
 
 const inUse = demoBank.customers.filter((c) => c.otpStatus === 'in_use')
+/** Paper (書面) is for hard tokens only (the bank's guide). */
+const inUseHard = inUse.filter((c) => c.tokens.some((t) => t.kind === 'hard'))
 
 async function logOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'ログアウト' }).click()
@@ -25,7 +27,7 @@ test('a teller records a paper revocation and a supervisor approves it in the in
   page,
   desk,
 }) => {
-  const customer = inUse[0]!
+  const customer = inUseHard[0]!
   await logIn(page, desk, 'T001', 'demo-T001')
   await expect(page.getByTestId('current-staff')).toBeVisible()
   await recordPaperRevocation(page, desk, customer.cif)
@@ -69,7 +71,7 @@ test('an emergency suspension stops the token at once and leads to the revocatio
 })
 
 test('a supervisor rejects a revocation with a reason', async ({ page, desk }) => {
-  const customer = inUse[2]!
+  const customer = inUseHard[2]!
   await logIn(page, desk, 'T001', 'demo-T001')
   await expect(page.getByTestId('current-staff')).toBeVisible()
   await recordPaperRevocation(page, desk, customer.cif)

@@ -74,7 +74,9 @@ test('a revocation completed with the HQ command line shows 利用解除済 at t
   try {
     await central.start()
     await enrol(page, desk, central.url, central.enrollmentCode())
-    const customer = demoBank.customers.filter((c) => c.otpStatus === 'in_use')[5]!
+    const customer = demoBank.customers.filter(
+      (c) => c.otpStatus === 'in_use' && c.tokens.some((t) => t.kind === 'hard'),
+    )[5]!
     await logIn(page, desk, 'T002', 'demo-T002')
     await expect(page.getByTestId('current-staff')).toBeVisible()
     await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}`))

@@ -79,7 +79,9 @@ export async function listAudit(
 ) {
   const q = db<AuditRow>('audit')
   if (filter.actor) q.where('actor', filter.actor)
-  if (filter.action) q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '')}%`)
+  // One action exactly (`token.issue_hard`), or a family by its prefix ending in a dot (`revocation.`).
+  if (filter.action?.endsWith('.')) q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '')}%`)
+  else if (filter.action) q.where('action', filter.action)
   if (filter.entityKey) q.where('entity_key', filter.entityKey)
   // Dates are Japan calendar days; audit times are UTC instants.
   if (filter.from) q.where('at', '>=', new Date(`${filter.from}T00:00:00+09:00`).toISOString())

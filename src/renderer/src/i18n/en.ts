@@ -1,7 +1,9 @@
 import type ja from './ja'
+import enWords from './en-words'
 
 /** English second: the same keys as ja.ts (the type makes a missing key a compile error). */
 const en: typeof ja = {
+  ...enWords,
   app: { title: 'Token Desk', subtitle: 'One-time password counter', branch: '{code} {name}' },
   nav: {
     home: 'Home',
@@ -9,7 +11,6 @@ const en: typeof ja = {
     stock: 'Stock',
     ledger: 'Fees & day close',
     audit: 'Audit log',
-    lookup: 'Customer lookup',
     account: 'My account',
     settings: 'Workstation',
     logout: 'Log out',
@@ -44,7 +45,6 @@ const en: typeof ja = {
   },
   home: {
     welcome: '{name} ({role})',
-    lookupTitle: 'Customer lookup',
     ledgerHint: 'Today’s receipts, voids and the day close.',
     stockHint: 'Hard-token stock and write-offs of defective devices.',
     auditHint: 'Review the audit log.',
@@ -56,7 +56,6 @@ const en: typeof ja = {
     adminNote: 'Admins do no counter work.',
     totpMissing: 'No authenticator app is enrolled yet; approvals need one.',
   },
-  lookup: { title: 'Customer lookup', cif: 'CIF number', cifPlaceholder: '7 digits', submit: 'Look up' },
   customer: {
     title: 'Customer',
     name: 'Name',
@@ -125,7 +124,6 @@ const en: typeof ja = {
     print: 'Print',
     none: 'None',
     page: '{from}–{to} of {total}',
-    yes: 'Yes',
   },
   search: {
     title: 'Customer search',
@@ -204,7 +202,6 @@ const en: typeof ja = {
     item: 'Hard-token issuance fee',
     serial: 'Serial',
     teller: 'Teller',
-    customer: 'Customer',
     method: 'Payment',
     tendered: 'Tendered',
     change: 'Change',
@@ -228,7 +225,6 @@ const en: typeof ja = {
     serialPrefix: 'Serial (starts with)',
     receivedOn: 'Received',
     algorithm: 'Type',
-    digits: 'Digits',
     writeOff: 'Write off as defective',
     writeOffTitle: 'Write off: {serial}',
     reason: 'Reason',
@@ -277,7 +273,6 @@ const en: typeof ja = {
     suspendTitle: 'Emergency suspension (lost or stolen)',
     suspendHint: 'Stops the token at once. Record the revocation next.',
     suspendSubmit: 'Suspend now',
-    suspended: 'Suspended. Now record the revocation.',
     channel: 'Channel',
     reason: 'Reason',
     note: 'Note (required for Other)',
@@ -296,13 +291,11 @@ const en: typeof ja = {
     days: '{n} d',
     state: 'State',
     maker: 'Recorded by',
-    checker: 'Approved by',
     created: 'Recorded at',
     timeline: 'Timeline',
     open: 'Revocation in progress',
     withdraw: 'Withdraw',
     withdrawReason: 'Reason for withdrawal',
-    withdrawn: 'Withdrawn.',
     approve: 'Approve',
     reject: 'Reject',
     rejectReason: 'Reason for rejection',
@@ -403,12 +396,10 @@ const en: typeof ja = {
     title: 'Set a new password',
     explain: 'HQ set a one-time password for you. Please set a new password.',
     current: 'One-time password',
-    toHome: 'Password set. Going on to the home screen.',
   },
   workstation: {
     number: 'Workstation No.',
     short: 'WS {no}',
-    name: 'Workstation name',
   },
   errors: {
     VALIDATION: 'Please check what you entered.',

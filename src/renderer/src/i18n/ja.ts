@@ -1,7 +1,9 @@
 import type { ErrorCode } from '../../../shared/errors'
+import jaWords from './ja-words'
 
 /** Japanese first: the words come from the bank's own guide (shared/reference/otp-procedure-ja.txt). */
 export default {
+  ...jaWords,
   app: { title: 'Token Desk', subtitle: 'ワンタイムパスワード窓口', branch: '{code} {name}' },
   nav: {
     home: 'ホーム',
@@ -9,7 +11,6 @@ export default {
     stock: '在庫',
     ledger: '手数料・締め',
     audit: '監査ログ',
-    lookup: 'お客さま照会',
     account: '職員設定',
     settings: '端末設定',
     logout: 'ログアウト',
@@ -44,7 +45,6 @@ export default {
   },
   home: {
     welcome: '{name} さん（{role}）',
-    lookupTitle: 'お客さま照会',
     ledgerHint: '本日の領収書、取消、締めを行います。',
     stockHint: 'ハードトークンの在庫を確認し、不良品を除却します。',
     auditHint: '操作の監査ログを確認します。',
@@ -55,12 +55,6 @@ export default {
     settingsHint: '画面ロックまでの時間を設定します。',
     adminNote: '管理者は窓口業務を行いません。',
     totpMissing: '承認用認証アプリが未登録です。承認には登録が必要です。',
-  },
-  lookup: {
-    title: 'お客さま照会',
-    cif: 'CIF番号',
-    cifPlaceholder: '7桁の数字',
-    submit: '照会',
   },
   customer: {
     title: 'お客さま情報',
@@ -130,7 +124,6 @@ export default {
     print: '印刷',
     none: 'ありません',
     page: '{total}件中 {from}〜{to}件',
-    yes: 'はい',
   },
   search: {
     title: 'お客さま検索',
@@ -211,7 +204,6 @@ export default {
     item: 'ハードトークン発行手数料',
     serial: 'シリアル番号',
     teller: '担当者',
-    customer: 'お客さま',
     method: 'お支払い方法',
     tendered: 'お預かり',
     change: 'おつり',
@@ -235,7 +227,6 @@ export default {
     serialPrefix: 'シリアル番号（前方一致）',
     receivedOn: '入庫日',
     algorithm: '方式',
-    digits: '桁数',
     writeOff: '不良として除却',
     writeOffTitle: '不良除却: {serial}',
     reason: '理由',
@@ -284,7 +275,6 @@ export default {
     suspendTitle: '緊急停止（紛失・盗難）',
     suspendHint: 'トークンを直ちに停止します。続けて利用解除を受け付けてください。',
     suspendSubmit: '直ちに停止する',
-    suspended: '緊急停止しました。続けて利用解除を受け付けます。',
     channel: '受付方法',
     reason: '理由',
     note: '補足（その他の場合は必須）',
@@ -303,13 +293,11 @@ export default {
     days: '{n}日',
     state: '状態',
     maker: '受付者',
-    checker: '承認者',
     created: '受付日時',
     timeline: '経過',
     open: '手続中の利用解除',
     withdraw: '取下げ',
     withdrawReason: '取下げの理由',
-    withdrawn: '取下げました。',
     approve: '承認',
     reject: '却下',
     rejectReason: '却下の理由',
@@ -410,12 +398,10 @@ export default {
     title: '新しいパスワードの設定',
     explain: '本部が設定した仮パスワードです。新しいパスワードを設定してください。',
     current: '仮パスワード',
-    toHome: 'パスワードを設定しました。ホーム画面に進みます。',
   },
   workstation: {
     number: '端末番号',
     short: '端末 {no}',
-    name: '端末名',
   },
   errors: {
     VALIDATION: '入力内容に誤りがあります。',
