@@ -1,0 +1,43 @@
+import { join } from 'node:path'
+import { LOG_MAX_BYTES, rotateLogFiles } from './rotation'
+import { redactSecrets } from './redact'
+
+/** The part of an electron-log logger (main process or plain Node) that this module configures. */
+export interface ElectronLogLike {
+  transports: {
+    file: {
+      resolvePathFn: (...args: never[]) => string
+      maxSize: number
+      archiveLogFn: (file: { path: string; toString(): string }) => void
+      format: unknown
+      level: unknown
+    }
+    console: { level: unknown }
+  }
+  hooks: ((message: { data: unknown[] }, transport?: unknown) => { data: unknown[] } | false)[]
+  info(...params: unknown[]): void
+  warn(...params: unknown[]): void
+  error(...params: unknown[]): void
+}
+
+export const LOG_FILE_NAME = 'token-desk.log'
+
+/**
+ * Sends electron-log's file transport to `<dir>/token-desk.log`, rotated at 1 MB with five files kept,
+ * and redacts every message on its way in, so a secret that slips into a log line never reaches disk.
+ */
+export function configureFileLog(log: ElectronLogLike, directory: string): string {
+  const path = join(directory, LOG_FILE_NAME)
+  log.transports.file.resolvePathFn = () => path
+  log.transports.file.maxSize = LOG_MAX_BYTES
+  log.transports.file.archiveLogFn = (file) => rotateLogFiles(file.path ?? file.toString())
+  log.transports.file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}] {text}'
+  log.transports.file.level = 'info'
+  log.hooks.push((message) => ({
+    ...message,
+    data: message.data.map((part) =>
+      typeof part === 'string' ? redactSecrets(part) : part instanceof Error ? redactSecrets(String(part)) : part,
+    ),
+  }))
+  return path
+}

@@ -1,0 +1,39 @@
+import type { Knex } from 'knex'
+import packageJson from '../../../package.json'
+import type { AboutInfo } from '../../shared/reports'
+
+export interface AboutOptions {
+  shell: 'desktop' | 'browser'
+  /** e.g. "Electron 45.5.0" or "Node 20.19.0" */
+  runtime: string
+  logDirectory: string | null
+}
+
+/** バージョン情報: which build runs on which workstation, for the about screen and the support logs. */
+export class AboutService {
+  constructor(
+    private readonly db: Knex,
+    private readonly options: AboutOptions,
+  ) {}
+
+  async info(): Promise<AboutInfo> {
+    const branch = await this.db('branches').first()
+    const sync = await this.db('sync_state').where({ id: 1 }).first()
+    const names = await this.db('settings').whereIn('key', ['workstation_name', 'workstation_no'])
+    const setting = (key: string) => (names.find((r) => r.key === key)?.value as string | undefined) ?? null
+    const wsName = setting('workstation_name')
+    const wsNo = setting('workstation_no')
+    return {
+      appName: 'Token Desk',
+      version: packageJson.version,
+      shell: this.options.shell,
+      runtime: this.options.runtime,
+      branchCode: branch?.code ?? null,
+      branchName: branch?.name ?? null,
+      workstationName: wsName && wsNo ? `${wsNo} ${wsName}` : (wsName ?? wsNo),
+      clientId: sync?.client_id ?? null,
+      centralUrl: sync?.central_url ?? null,
+      logDirectory: this.options.logDirectory,
+    }
+  }
+}
