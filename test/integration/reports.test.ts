@@ -167,7 +167,7 @@ describe('reports', () => {
       .db('ledger_entries')
       .where({ business_date: TODAY })
       .sum({ n: 'amount_yen' })
-    expect(total.n).toBe(1100)
+    expect(total!.n).toBe(1100)
   })
 
   it('承認待ち lists the revocations waiting for a supervisor, oldest first', async () => {

@@ -36,7 +36,11 @@ export function configureFileLog(log: ElectronLogLike, directory: string): strin
   log.hooks.push((message) => ({
     ...message,
     data: message.data.map((part) =>
-      typeof part === 'string' ? redactSecrets(part) : part instanceof Error ? redactSecrets(String(part)) : part,
+      typeof part === 'string'
+        ? redactSecrets(part)
+        : part instanceof Error
+          ? redactSecrets(String(part))
+          : part,
     ),
   }))
   return path

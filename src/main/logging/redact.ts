@@ -15,7 +15,10 @@ const RULES: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 [REDACTED]'],
   // "password": "…" and 'secret': '…' in JSON or object dumps (also camelCase like newPassword, seedSealed).
   [
-    new RegExp(`(["']?[A-Za-z_-]*(?:${SECRET_WORDS})[A-Za-z_-]*["']?\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`, 'gi'),
+    new RegExp(
+      `(["']?[A-Za-z_-]*(?:${SECRET_WORDS})[A-Za-z_-]*["']?\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}\\]]+)`,
+      'gi',
+    ),
     '$1"[REDACTED]"',
   ],
   // password=… in query strings, headers and key=value logs.

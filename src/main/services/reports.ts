@@ -190,7 +190,13 @@ export class ReportService {
       .select('serial', 'received_on')
     if (!range.staffId) {
       for (const r of received)
-        rows.push({ businessDate: r.received_on, serial: r.serial, movement: 'received', staffId: null, cif: null })
+        rows.push({
+          businessDate: r.received_on,
+          serial: r.serial,
+          movement: 'received',
+          staffId: null,
+          cif: null,
+        })
     }
     // A hard token's own dates; the teller who handed it over is the maker of its issuance request.
     const tokens = await this.db('tokens as t')
@@ -213,7 +219,13 @@ export class ReportService {
       for (const [movement, at, staffId] of moves) {
         if (!at || at < start || at >= end) continue
         if (range.staffId && staffId !== range.staffId) continue
-        rows.push({ businessDate: businessDate(new Date(at)), serial: t.serial, movement, staffId, cif: t.cif })
+        rows.push({
+          businessDate: businessDate(new Date(at)),
+          serial: t.serial,
+          movement,
+          staffId,
+          cif: t.cif,
+        })
       }
     }
     const writeOffs = this.db('audit as a')

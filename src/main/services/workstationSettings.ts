@@ -30,7 +30,8 @@ export class WorkstationSettingsService {
     const layout = stored.get(KEYS.receiptLayout)
     const threshold = stored.get(KEYS.lowStockThreshold)
     return {
-      receiptLayout: layout === 'a4' || layout === 'receipt80' ? layout : DEFAULT_WORKSTATION_SETTINGS.receiptLayout,
+      receiptLayout:
+        layout === 'a4' || layout === 'receipt80' ? layout : DEFAULT_WORKSTATION_SETTINGS.receiptLayout,
       printerName: stored.get(KEYS.printerName) ?? DEFAULT_WORKSTATION_SETTINGS.printerName,
       lowStockThreshold:
         threshold !== undefined ? Number(threshold) : DEFAULT_WORKSTATION_SETTINGS.lowStockThreshold,
