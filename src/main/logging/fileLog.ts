@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { describeFailure, type FailureLogger } from '../ipc/handlers'
 import { LOG_MAX_BYTES, rotateLogFiles } from './rotation'
 import { redactSecrets } from './redact'
 
@@ -26,10 +27,10 @@ export const LOG_FILE_NAME = 'token-desk.log'
  * Sends electron-log's file transport to `<dir>/token-desk.log`, rotated at 1 MB with five files kept,
  * and redacts every message on its way in, so a secret that slips into a log line never reaches disk.
  */
-export function configureFileLog(log: ElectronLogLike, directory: string): string {
+export function configureFileLog(log: ElectronLogLike, directory: string, maxBytes = LOG_MAX_BYTES): string {
   const path = join(directory, LOG_FILE_NAME)
   log.transports.file.resolvePathFn = () => path
-  log.transports.file.maxSize = LOG_MAX_BYTES
+  log.transports.file.maxSize = maxBytes
   log.transports.file.archiveLogFn = (file) => rotateLogFiles(file.path ?? file.toString())
   log.transports.file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}] {text}'
   log.transports.file.level = 'info'
@@ -44,4 +45,9 @@ export function configureFileLog(log: ElectronLogLike, directory: string): strin
     ),
   }))
   return path
+}
+
+/** The handler table's failure logger writing to the log files (and stderr, as before). */
+export function failureLoggerFor(log: ElectronLogLike): FailureLogger {
+  return (channel, error) => log.error(`${channel} failed: ${describeFailure(error)}`)
 }
