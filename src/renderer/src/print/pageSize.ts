@@ -14,7 +14,8 @@ export function usePageSize(layout: Ref<PaperLayout>): void {
   style.dataset['tdPage'] = ''
   document.head.appendChild(style)
   watchEffect(() => {
-    style.textContent = PAGE_CSS[layout.value]
+    // White paper: the app's grey page background must not print below a short page's content.
+    style.textContent = `${PAGE_CSS[layout.value]} @media print { html, body { background: #fff !important; } }`
   })
   onBeforeUnmount(() => style.remove())
 }
