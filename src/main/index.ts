@@ -41,14 +41,14 @@ async function start(): Promise<void> {
   const fileLog = log as unknown as ElectronLogLike
   configureFileLog(fileLog, logDirectory)
   fileLog.info(`Token Desk ${app.getVersion()} starting (Electron ${process.versions.electron})`)
-  let printFrom: BrowserWindow | undefined
+  const printFrom: { window?: BrowserWindow } = {}
   const tokenDesk = await createApp({
     dbFile: join(dataDir, 'token-desk.sqlite'),
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
     shell: { kind: 'desktop', runtime: `Electron ${process.versions.electron}` },
     logDirectory,
-    printPort: electronPrintPort(() => printFrom?.webContents),
+    printPort: electronPrintPort(() => printFrom.window?.webContents),
     pdfDirectory: join(app.getPath('documents'), 'Token Desk'),
   })
   const logFailure = failureLoggerFor(fileLog)
@@ -77,7 +77,7 @@ async function start(): Promise<void> {
   }
 
   const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.cjs')))
-  printFrom = window
+  printFrom.window = window
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
   })

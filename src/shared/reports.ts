@@ -29,6 +29,20 @@ function checkRange(v: { from: string; to: string }, ctx: z.RefinementCtx): void
     ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${REPORT_MAX_DAYS} days at once` })
 }
 
+/** [from, to] cut into calendar months: 11-15..12-10 → [11-15..11-30], [12-01..12-10]. */
+export function monthsOf(from: string, to: string): { from: string; to: string }[] {
+  const parts: { from: string; to: string }[] = []
+  let start = from
+  while (start <= to) {
+    const [y, m] = start.split('-').map(Number) as [number, number]
+    const lastDay = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
+    const end = lastDay < to ? lastDay : to
+    parts.push({ from: start, to: end })
+    start = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)
+  }
+  return parts
+}
+
 export const reportRange = z.object(rangeFields).strict().superRefine(checkRange)
 export type ReportRange = z.infer<typeof reportRange>
 export const paperReportInput = z

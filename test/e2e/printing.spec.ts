@@ -25,11 +25,11 @@ test('a receipt prints to PDF on 80 mm and A4 paper with its number and 令和 d
   await page.getByTestId('receipt-print-view').click()
   await expect(page.getByTestId('printed-receipt-number')).toHaveText(receiptNo)
   await expect(page.locator('.td-header')).toHaveCount(0)
-  await page.evaluate(() => document.fonts.ready)
+  await page.evaluate('document.fonts.ready.then(() => true)')
 
   for (const layout of ['receipt80', 'a4'] as const) {
     await page.getByTestId(`layout-${layout}`).click()
-    await page.evaluate(() => document.fonts.ready)
+    await page.evaluate('document.fonts.ready.then(() => true)')
     const pdf = join(out, `receipt-${layout}.pdf`)
     writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }))
 
@@ -50,14 +50,14 @@ test('a receipt prints to PDF on 80 mm and A4 paper with its number and 令和 d
     const fonts = execFileSync('pdffonts', [pdf], { encoding: 'utf8' })
     expect(fonts).toMatch(/NotoSansJP\S*\s+.*\byes\b/)
 
-    const png = join('test-results', `receipt-${layout === 'receipt80' ? '80mm' : 'a4'}`)
-    execFileSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', pdf, png])
-    const image = readdirSync('test-results').find(
-      (f) => f.startsWith(png.split('/')[1]!) && f.endsWith('.png'),
-    )
+    const images = test.info().outputPath()
+    mkdirSync(images, { recursive: true })
+    const prefix = `receipt-${layout === 'receipt80' ? '80mm' : 'a4'}`
+    execFileSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', pdf, join(images, prefix)])
+    const image = readdirSync(images).find((f) => f.startsWith(prefix) && f.endsWith('.png'))
     expect(image).toBeTruthy()
-    // A real picture: a PNG of the page's size with ink on it, not an empty sheet.
-    const bytes = readFileSync(join('test-results', image!))
+    // A real picture: a PNG with ink on it, not an empty sheet.
+    const bytes = readFileSync(join(images, image!))
     expect(bytes.subarray(1, 4).toString()).toBe('PNG')
     expect(bytes.length).toBeGreaterThan(10_000)
   }

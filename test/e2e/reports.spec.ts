@@ -15,20 +15,23 @@ function daysAgo(n: number): string {
 
 /** A channel called as the person logged in at this tab (set-up steps a report then shows). */
 async function call(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown }> {
+  // Runs in the page, where sessionStorage holds this tab's bridge token and client id.
+  const storage = 'sessionStorage' as const
   return page.evaluate(
-    async ([channel, input]) => {
+    async ([channel, input, storage]) => {
+      const tab = (globalThis as unknown as Record<string, { getItem(key: string): string | null }>)[storage]!
       const response = await fetch('/api/invoke', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-token-desk-token': sessionStorage.getItem('td.token') ?? '',
-          'x-token-desk-client': sessionStorage.getItem('td.client') ?? '',
+          'x-token-desk-token': tab.getItem('td.token') ?? '',
+          'x-token-desk-client': tab.getItem('td.client') ?? '',
         },
         body: JSON.stringify({ channel, input }),
       })
-      return response.json()
+      return (await response.json()) as { ok: boolean; value?: unknown }
     },
-    [channel, input] as const,
+    [channel, input, storage] as const,
   )
 }
 

@@ -19,7 +19,8 @@ export interface PrintPort {
 export function safePdfName(name: string, at: Date): string {
   const cleaned = name
     .normalize('NFC')
-    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+    .replace(/[\\/:*?"<>|]/g, '_')
+    .replace(/\p{Cc}/gu, '_')
     .replace(/^\.+/, '')
     .trim()
     .slice(0, 80)

@@ -8,6 +8,7 @@ import type {
   StockMovementRow,
 } from '../../../shared/reports'
 import { formatDateTime, formatYen } from '../../../shared/format'
+export { monthsOf } from '../../../shared/reports'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
 export type Cell = string | number | null
@@ -161,20 +162,6 @@ export type AnyReport = ReportDefinition<Record<string, unknown>>
 
 export function reportDefinition(kind: ReportKind): AnyReport {
   return REPORTS[kind] as unknown as AnyReport
-}
-
-/** [from, to] cut into calendar months: 11-15..12-10 → [11-15..11-30], [12-01..12-10]. */
-export function monthsOf(from: string, to: string): { from: string; to: string }[] {
-  const parts: { from: string; to: string }[] = []
-  let start = from
-  while (start <= to) {
-    const [y, m] = start.split('-').map(Number) as [number, number]
-    const lastDay = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
-    const end = lastDay < to ? lastDay : to
-    parts.push({ from: start, to: end })
-    start = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)
-  }
-  return parts
 }
 
 /** The text of a cell on screen and paper. */
