@@ -9,8 +9,8 @@ import type {
   StockMovementRow,
 } from '../../shared/reports'
 import type { Clock } from '../clock'
-import { addDays, businessDate } from '../domain/businessDate'
-import { isOverdue, type RevocationState } from '../domain/revocationRules'
+import { addDays, businessDate } from '../../core/domain/businessDate'
+import { isOverdue, type RevocationState } from '../../core/domain/revocationRules'
 import type { Session } from './sessions'
 import type { WorkstationSettingsService } from './workstationSettings'
 
