@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { parse } from 'csv-parse/sync'
 import knex from 'knex'
@@ -201,6 +202,18 @@ test('each report filters, shows, saves a CSV for Excel and prints', async ({ pa
     await expect(printed).toContainText('令和')
     await expect(printed).toContainText('店合計')
     await expect(page.locator('.td-header')).toHaveCount(0)
+    // The page the desktop app's printToPDF makes from this view: A4 landscape, Japanese text intact.
+    await page.evaluate('document.fonts.ready.then(() => true)')
+    const pdf = test.info().outputPath('fees.pdf')
+    writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }))
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })
+    const [, w, h] = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!
+    expect([Math.round(Number(w)), Math.round(Number(h))]).toEqual([842, 595])
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    expect(text).toContain('手数料台帳')
+    expect(text).toMatch(/令和\d+年\d+月\d+日/)
+    expect(text).toContain('店合計')
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, test.info().outputPath('fees')])
   })
 })
 

@@ -308,6 +308,14 @@ describe('about, printing and support logs', () => {
         shell: 'browser',
       },
     })
+    await app.services
+      .db('sync_state')
+      .where({ id: 1 })
+      .update({ workstation_no: '02', workstation_name: '窓口2' })
+    expect(await app.invoke('T001', 'about.info', {})).toMatchObject({
+      ok: true,
+      value: { workstationName: '02 窓口2' },
+    })
     expect(await app.invoke('T001', 'print.pdf', { layout: 'receipt80', name: 'receipt' })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT' },

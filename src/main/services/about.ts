@@ -19,10 +19,9 @@ export class AboutService {
   async info(): Promise<AboutInfo> {
     const branch = await this.db('branches').first()
     const sync = await this.db('sync_state').where({ id: 1 }).first()
-    const names = await this.db('settings').whereIn('key', ['workstation_name', 'workstation_no'])
-    const setting = (key: string) => (names.find((r) => r.key === key)?.value as string | undefined) ?? null
-    const wsName = setting('workstation_name')
-    const wsNo = setting('workstation_no')
+    // The workstation number and name central gave this PC at enrolment (issue 8's sync_state columns).
+    const wsName: string | null = sync?.workstation_name ?? null
+    const wsNo: string | null = sync?.workstation_no ?? null
     return {
       appName: 'Token Desk',
       version: packageJson.version,
