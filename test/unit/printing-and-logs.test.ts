@@ -14,6 +14,7 @@ import { configureFileLog, LOG_FILE_NAME, type ElectronLogLike } from '../../src
 import { rotateLogFiles } from '../../src/main/logging/rotation'
 import { redactSecrets } from '../../src/main/logging/redact'
 import { monthsOf } from '../../src/shared/reports'
+import { progressLine, throttledProgress } from '../../src/shared/progress'
 
 let dir: string
 beforeEach(() => {
@@ -184,5 +185,32 @@ describe('redacting secrets for support', () => {
     expect(redactSecrets('login T001 at workstation 001-02, receipt 001-02-20261125-0001')).toBe(
       'login T001 at workstation 001-02, receipt 001-02-20261125-0001',
     )
+  })
+})
+
+describe('progress for long work', () => {
+  it('passes on at most one report per interval, but always the last', () => {
+    let t = 0
+    const seen: number[] = []
+    const report = throttledProgress(
+      (p) => seen.push(p.done),
+      200,
+      () => t,
+    )
+    for (let done = 1; done <= 1000; done++) {
+      t += 1
+      report({ done, total: 1000 })
+    }
+    expect(seen[0]).toBe(1)
+    expect(seen.at(-1)).toBe(1000)
+    expect(seen.length).toBeLessThanOrEqual(7)
+  })
+
+  it('draws a bar for a terminal, with or without a known total', () => {
+    expect(progressLine({ done: 4000, total: 10000, label: '顧客' }, 10)).toBe(
+      '[####------]  40% 4,000 / 10,000 顧客',
+    )
+    expect(progressLine({ done: 12, total: null }, 4)).toBe('[----] 12')
+    expect(progressLine({ done: 5, total: 5 }, 4)).toBe('[####] 100% 5 / 5')
   })
 })
