@@ -673,6 +673,11 @@ export const channels = {
     output: z.object({}),
     access: 'any',
   }),
+  'print.printers': channel({
+    input: noInput,
+    output: z.object({ desktop: z.boolean(), names: z.array(z.string()) }),
+    access: ['admin'],
+  }),
   'about.info': channel({ input: noInput, output: aboutInfo, access: 'any' }),
   'logs.export': channel({
     input: noInput,

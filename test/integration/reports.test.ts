@@ -316,6 +316,10 @@ describe('about, printing and support logs', () => {
       ok: true,
       value: { workstationName: '02 窓口2' },
     })
+    expect(await app.invoke('A001', 'print.printers', {})).toEqual({
+      ok: true,
+      value: { desktop: false, names: [] },
+    })
     expect(await app.invoke('T001', 'print.pdf', { layout: 'receipt80', name: 'receipt' })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT' },

@@ -88,6 +88,7 @@ describe('printing', () => {
         return Buffer.from('%PDF-1.7 test')
       },
       print: (_options, callback) => callback(false, 'cancelled'),
+      getPrintersAsync: async () => [{ name: 'EPSON TM-T88VII' }, { name: 'Canon A4' }, { name: 'Canon A4' }],
     }
     const service = new PrintService(
       electronPrintPort(() => contents),
@@ -98,6 +99,7 @@ describe('printing', () => {
     expect(saved.path).toBe(join(dir, 'pdf', '領収書-001-20261125T010000.pdf'))
     expect(readFileSync(saved.path, 'utf8')).toBe('%PDF-1.7 test')
     expect(calls).toEqual([pdfOptions('receipt80')])
+    expect(await service.printers()).toEqual({ desktop: true, names: ['Canon A4', 'EPSON TM-T88VII'] })
     // Closing the print dialog is not an error.
     await expect(service.print('a4', '')).resolves.toBeUndefined()
     // Never overwrites an earlier PDF of the same name and second.
@@ -108,6 +110,7 @@ describe('printing', () => {
     const failing: PrintPort = electronPrintPort(() => ({
       printToPDF: async () => Buffer.alloc(0),
       print: (_o, callback) => callback(false, 'no printer'),
+      getPrintersAsync: async () => [],
     }))
     const clock = new FakeClock('2026-11-25T01:00:00Z')
     await expect(new PrintService(failing, dir, clock).print('a4', 'X')).rejects.toThrow(
@@ -115,6 +118,7 @@ describe('printing', () => {
     )
     const browser = new PrintService(undefined, dir, clock)
     expect(browser.available).toBe(false)
+    expect(await browser.printers()).toEqual({ desktop: false, names: [] })
     await expect(browser.savePdf('a4', 'x')).rejects.toBeInstanceOf(DomainError)
     expect(readdirSync(dir)).toEqual([])
   })

@@ -12,6 +12,7 @@ type Issue12bChannels =
   | 'settings.updateWorkstation'
   | 'print.pdf'
   | 'print.paper'
+  | 'print.printers'
   | 'about.info'
   | 'logs.export'
 
@@ -33,6 +34,7 @@ export const issue12bHandlers: Pick<Implementation, Issue12bChannels> = {
     await s.printing.print(input.layout, (await s.workstation.get()).printerName)
     return {}
   },
+  'print.printers': (s) => s.printing.printers(),
   'about.info': (s) => s.about.info(),
   'logs.export': async (s, { session }) => {
     const about = await s.about.info()

@@ -7,6 +7,7 @@ import type { PrintPort } from './printService'
 export interface PrintableContents {
   printToPDF(options: object): Promise<Uint8Array>
   print(options: object, callback: (success: boolean, failureReason: string) => void): void
+  getPrintersAsync(): Promise<{ name: string; displayName?: string }[]>
 }
 
 /** Prints what the window shows: the renderer has switched to its print view before calling. */
@@ -18,6 +19,7 @@ export function electronPrintPort(contents: () => PrintableContents | undefined)
   }
   return {
     printToPdf: (options) => current().printToPDF(options),
+    printerNames: async () => (await current().getPrintersAsync()).map((p) => p.name),
     print: (options) =>
       new Promise((resolve, reject) =>
         current().print(options, (success, failureReason) =>

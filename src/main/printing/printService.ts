@@ -13,6 +13,8 @@ import { paperPrintOptions, pdfOptions, type PaperPrintOptions, type PdfOptions 
 export interface PrintPort {
   printToPdf(options: PdfOptions): Promise<Uint8Array>
   print(options: PaperPrintOptions): Promise<void>
+  /** The printers installed on this PC, for the admin to choose the receipt printer. */
+  printerNames(): Promise<string[]>
 }
 
 /** A file name a person can read and every OS accepts: no path separators or reserved characters. */
@@ -48,6 +50,12 @@ export class PrintService {
     const path = join(this.pdfDirectory, safePdfName(name, this.clock.now()))
     await writeFile(path, pdf, { flag: 'wx' })
     return { path, bytes: pdf.byteLength }
+  }
+
+  /** Installed printers; none in browser mode, where the browser's dialog chooses. */
+  async printers(): Promise<{ desktop: boolean; names: string[] }> {
+    if (!this.port) return { desktop: false, names: [] }
+    return { desktop: true, names: [...new Set(await this.port.printerNames())].sort() }
   }
 
   async print(layout: PaperLayout, printerName: string): Promise<void> {

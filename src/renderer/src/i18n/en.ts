@@ -551,6 +551,7 @@ const en: typeof ja = {
     title: 'Printing and stock',
     receiptLayout: 'Receipt paper',
     printerName: 'Printer name',
+    printerAsk: 'Choose each time',
     printerHint: 'Leave empty to choose the printer each time.',
     lowStock: 'Show stock as low at',
     save: 'Save',

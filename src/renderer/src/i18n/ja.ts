@@ -558,6 +558,7 @@ export default {
     title: '印刷と在庫',
     receiptLayout: '領収書の用紙',
     printerName: 'プリンター名',
+    printerAsk: '印刷のたびに選ぶ',
     printerHint: '空欄にすると、印刷のたびにプリンターを選びます。',
     lowStock: '在庫が少ないと表示する個数',
     save: '保存',
