@@ -238,4 +238,11 @@ test('a long range shows its progress month by month and can be stopped', async 
   await page.unroute('**/api/invoke')
   await page.getByTestId('report-show').click()
   await expect(page.getByTestId('report-table')).toBeVisible()
+
+  // A reversed period is refused on the spot, and nothing is shown.
+  await page.getByTestId('report-from').fill(today)
+  await page.getByTestId('report-to').fill(daysAgo(3))
+  await page.getByTestId('report-show').click()
+  await expect(page.getByRole('alert')).toContainText('終了日が開始日より前です')
+  await expect(page.getByTestId('report-table')).toHaveCount(0)
 })

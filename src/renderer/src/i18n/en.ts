@@ -447,6 +447,8 @@ const en: typeof ja = {
     show: 'Show',
     loading: 'Preparing the report',
     loadingMonth: 'Counting {month}',
+    reversed: 'The end date is before the start date.',
+    tooLong: 'Choose a period of at most {n} days for this report.',
     needDates: 'Enter the start and end dates.',
     csv: 'Save CSV (for Excel)',
     printView: 'Print / PDF',

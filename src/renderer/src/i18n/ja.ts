@@ -454,6 +454,8 @@ export default {
     show: '表示',
     loading: '帳票を作成しています',
     loadingMonth: '{month} を集計中',
+    reversed: '終了日が開始日より前です。',
+    tooLong: 'この帳票の期間は{n}日以内で指定してください。',
     needDates: '開始日と終了日を入力してください。',
     csv: 'CSVで保存（Excel用）',
     printView: '印刷・PDF',
