@@ -42,7 +42,7 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
     actor,
   })
   const suspend = (id: number, cif: string) =>
-    mutation(id, 'token.suspend', { requestId: crypto.randomUUID(), cif, tokenId: null, reason: 'lost' })
+    mutation(id, 'token.suspend', { requestId: crypto.randomUUID(), cif, tokenUid: null, reason: 'lost' })
   const cifIn = async (status: string, branch = '001') =>
     (await central.db('customers').where({ otp_status: status, branch_code: branch }).orderBy('cif').first())
       .cif as string
@@ -120,7 +120,7 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
       {
         requestId,
         cif,
-        tokenId: null,
+        tokenUid: null,
         channel: 'in_person',
         reason: 'unneeded',
         identity: { kind: 'passport', last4: '1234' },
