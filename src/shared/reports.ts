@@ -32,6 +32,7 @@ function checkRange(v: { from: string; to: string }, ctx: z.RefinementCtx): void
 /** [from, to] cut into calendar months: 11-15..12-10 → [11-15..11-30], [12-01..12-10]. */
 export function monthsOf(from: string, to: string): { from: string; to: string }[] {
   const parts: { from: string; to: string }[] = []
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return parts
   let start = from
   while (start <= to) {
     const [y, m] = start.split('-').map(Number) as [number, number]

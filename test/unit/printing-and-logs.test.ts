@@ -53,6 +53,8 @@ describe('report ranges by month', () => {
       { from: '2027-01-01', to: '2027-01-10' },
     ])
     expect(monthsOf('2028-02-03', '2028-02-29')).toEqual([{ from: '2028-02-03', to: '2028-02-29' }])
+    expect(monthsOf('', '')).toEqual([])
+    expect(monthsOf('2026-12-01', '2026-11-01')).toEqual([])
   })
 })
 
