@@ -40,6 +40,8 @@ async function start(): Promise<void> {
   const logDirectory = join(dataDir, 'logs')
   const fileLog = log as unknown as ElectronLogLike
   configureFileLog(fileLog, logDirectory)
+  // Uncaught errors reach the log file too (no dialog: the window shows its own error screens).
+  log.errorHandler.startCatching({ showDialog: false })
   fileLog.info(`Token Desk ${app.getVersion()} starting (Electron ${process.versions.electron})`)
   const printFrom: { window?: BrowserWindow } = {}
   const tokenDesk = await createApp({
