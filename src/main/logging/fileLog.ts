@@ -40,7 +40,7 @@ export function configureFileLog(log: ElectronLogLike, directory: string, maxByt
       typeof part === 'string'
         ? redactSecrets(part)
         : part instanceof Error
-          ? redactSecrets(String(part))
+          ? redactSecrets(part.stack ?? String(part))
           : part,
     ),
   }))
