@@ -23,6 +23,20 @@ export interface ElectronLogLike {
 
 export const LOG_FILE_NAME = 'token-desk.log'
 
+/** Every part of a log call as redacted text: strings, errors with their stack, objects as JSON. */
+function redactPart(part: unknown): unknown {
+  if (typeof part === 'string') return redactSecrets(part)
+  if (part instanceof Error) return redactSecrets(part.stack ?? String(part))
+  if (part !== null && typeof part === 'object') {
+    try {
+      return redactSecrets(JSON.stringify(part))
+    } catch {
+      return '[unprintable object]'
+    }
+  }
+  return part
+}
+
 /**
  * Sends electron-log's file transport to `<dir>/token-desk.log`, rotated at 1 MB with five files kept,
  * and redacts every message on its way in, so a secret that slips into a log line never reaches disk.
@@ -36,13 +50,7 @@ export function configureFileLog(log: ElectronLogLike, directory: string, maxByt
   log.transports.file.level = 'info'
   log.hooks.push((message) => ({
     ...message,
-    data: message.data.map((part) =>
-      typeof part === 'string'
-        ? redactSecrets(part)
-        : part instanceof Error
-          ? redactSecrets(part.stack ?? String(part))
-          : part,
-    ),
+    data: message.data.map(redactPart),
   }))
   return path
 }
