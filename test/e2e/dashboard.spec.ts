@@ -13,7 +13,10 @@ async function figuresFromDatabase(desk: Desk) {
     const [fees] = await db('ledger_entries').where({ business_date: today }).sum({ yen: 'amount_yen' })
     return {
       issuances: await count(
-        db('requests').where({ kind: 'hard_issuance' }).where('created_at', '>=', start),
+        db('requests')
+          .where({ kind: 'hard_issuance' })
+          .whereNot({ state: 'refused' })
+          .where('created_at', '>=', start),
       ),
       revocations: await count(db('requests').where({ kind: 'revocation' }).where('created_at', '>=', start)),
       feeYen: Number(fees?.yen ?? 0),

@@ -114,6 +114,20 @@ describe('reports', () => {
         suspensions: 0,
       },
     ])
+    // An issuance central refused (kept on record for its receipt) is not counted as handed over.
+    await app.services.db('requests').insert({
+      id: '00000000-0000-4000-8000-000000000001',
+      kind: 'hard_issuance',
+      cif: (await cifs('not_applied'))[10],
+      state: 'refused',
+      maker: 'T002',
+      created_at: app.clock.now().toISOString(),
+      updated_at: app.clock.now().toISOString(),
+    })
+    const again = await ok<{ rows: unknown[] }>(
+      app.invoke('S001', 'reports.operations', { from: TODAY, to: TODAY }),
+    )
+    expect(again.rows).toEqual(rows)
     const onlyT002 = await ok<{ rows: unknown[] }>(
       app.invoke('S001', 'reports.operations', { from: TODAY, to: TODAY, staffId: 'T002' }),
     )
@@ -250,7 +264,7 @@ describe('dashboard', () => {
     const count = async (q: ReturnType<typeof db>) => Number((await q.count({ n: '*' }).first())!.n)
     expect(d.businessDate).toBe(TODAY)
     expect(d.today).toEqual({
-      issuances: await count(db('requests').where({ kind: 'hard_issuance' })),
+      issuances: await count(db('requests').where({ kind: 'hard_issuance' }).whereNot({ state: 'refused' })),
       revocations: await count(db('requests').where({ kind: 'revocation' })),
       suspensions: await count(db('requests').where({ kind: 'suspension' })),
       feeYen: 1100,

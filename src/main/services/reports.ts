@@ -37,13 +37,18 @@ export class ReportService {
     private readonly workstation: WorkstationSettingsService,
   ) {}
 
-  /** 日次業務: issuances, revocations and suspensions recorded by each teller on each business date. */
+  /**
+   * 日次業務: issuances, revocations and suspensions recorded by each teller on each business date
+   * (revocations as 受付: whatever became of them later; issuances central refused are left out).
+   */
   async operations(session: Session, range: ReportRange): Promise<{ rows: OperationsRow[] }> {
     const { start, end } = instantRange(range.from, range.to)
     const q = this.db('requests as r')
       .join('customers as c', 'c.cif', 'r.cif')
       .leftJoin('staff as s', 's.staff_id', 'r.maker')
       .whereIn('r.kind', ['hard_issuance', 'revocation', 'suspension'])
+      // An issuance central refused stays on record for its receipt, but no token was handed over.
+      .whereNot('r.state', 'refused')
       .where('r.created_at', '>=', start)
       .where('r.created_at', '<', end)
       .where(branchOf(session))
