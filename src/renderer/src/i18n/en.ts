@@ -591,7 +591,7 @@ const en: typeof ja = {
     save: 'Save logs',
     saved: 'Saved {name} ({n} log files).',
   },
-  workstation: {
+  printSettings: {
     title: 'Printing and stock',
     receiptLayout: 'Receipt paper',
     printerName: 'Printer name',

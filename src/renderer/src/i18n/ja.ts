@@ -598,7 +598,7 @@ export default {
     save: 'ログを保存',
     saved: '{name} を保存しました（ログファイル {n}個）。',
   },
-  workstation: {
+  printSettings: {
     title: '印刷と在庫',
     receiptLayout: '領収書の用紙',
     printerName: 'プリンター名',
