@@ -60,5 +60,22 @@ test('a receipt prints to PDF on 80 mm and A4 paper with its number and 令和 d
     const bytes = readFileSync(join(images, image!))
     expect(bytes.subarray(1, 4).toString()).toBe('PNG')
     expect(bytes.length).toBeGreaterThan(10_000)
+    // The same page as raw grey pixels: the paper's shape, and ink on it (text, not a blank sheet).
+    const ink = inkOnPage(pdf, join(images, `${prefix}-grey`))
+    expect(ink.width / ink.height).toBeCloseTo(layout === 'receipt80' ? 80 / 200 : 210 / 297, 2)
+    expect(ink.share).toBeGreaterThan(0.005)
+    expect(ink.share).toBeLessThan(0.3)
   }
 })
+
+/** Renders page 1 as a greyscale PGM (a plain header, then one byte per pixel) and measures the ink. */
+function inkOnPage(pdf: string, prefix: string): { width: number; height: number; share: number } {
+  execFileSync('pdftoppm', ['-gray', '-r', '50', '-f', '1', '-l', '1', '-singlefile', pdf, prefix])
+  const pgm = readFileSync(`${prefix}.pgm`)
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'))!
+  const [width, height] = [Number(header[1]), Number(header[2])]
+  const pixels = pgm.subarray(header[0].length)
+  let dark = 0
+  for (const value of pixels) if (value < 128) dark++
+  return { width, height, share: dark / (width * height) }
+}
