@@ -93,3 +93,16 @@ export function ensurePostgres() {
   }
   return 'postgres://tokendesk_test:tokendesk_test@127.0.0.1:5432/postgres'
 }
+
+/** The printing test reads its PDFs back with poppler (pdftotext, pdftoppm, pdfinfo, pdffonts). */
+export function ensurePoppler() {
+  if (which('pdftoppm') && which('pdftotext') && which('pdffonts')) return
+  if (isRoot && hasApt) {
+    console.log('[test] poppler-utils is missing: installing it for the PDF checks')
+    aptInstall(['poppler-utils'])
+    return
+  }
+  throw new Error(
+    'poppler-utils was not found (pdftotext, pdftoppm). Install it (Debian/Ubuntu: `sudo apt-get install poppler-utils`).',
+  )
+}

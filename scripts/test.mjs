@@ -2,7 +2,7 @@
 // Playwright (end-to-end in Chromium against browser mode). Ends with one "N passed, N failed" line.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { ensureChromium, ensureCjkFont, ensurePostgres } from './prerequisites.mjs'
+import { ensureChromium, ensureCjkFont, ensurePoppler, ensurePostgres } from './prerequisites.mjs'
 
 const bin = (name) => `node_modules/.bin/${name}`
 
@@ -22,6 +22,7 @@ function readJson(file) {
 
 const chromium = ensureChromium()
 ensureCjkFont()
+ensurePoppler()
 const postgres = ensurePostgres()
 if (postgres) console.log('[test] central tests run on SQLite and PostgreSQL')
 mkdirSync('.tmp', { recursive: true })

@@ -19,6 +19,11 @@ import { SyncService } from './sync/syncService'
 import { CustomerService } from './services/customers'
 import { SessionTable } from './services/sessions'
 import { SettingsService } from './services/settings'
+// Reports, printing, logs and the about screen (issue 12b).
+import { AboutService } from './services/about'
+import { ReportService } from './services/reports'
+import { WorkstationSettingsService } from './services/workstationSettings'
+import { PrintService, type PrintPort } from './printing/printService'
 
 export interface AppOptions {
   dbFile: string
@@ -32,6 +37,14 @@ export interface AppOptions {
   idleLockSeconds?: number
   /** Run the sync scheduler (default true); tests drive `syncClient.syncOnce()` themselves. */
   startSync?: boolean
+  /** Desktop or browser mode, for the about screen and the support logs. */
+  shell?: { kind: 'desktop' | 'browser'; runtime: string }
+  /** Where the rotating log files are (support logs are read from here). */
+  logDirectory?: string
+  /** The desktop app's printing (Electron's webContents); browser mode has none and uses window.print. */
+  printPort?: PrintPort
+  /** Where "PDFで保存" writes its files. */
+  pdfDirectory?: string
   /** The HTTP client for central (the platform's fetch); tests cut one PC of a branch off with it. */
   fetch?: typeof fetch
 }
@@ -54,12 +67,31 @@ export interface Services {
   mutations: LocalMutations
   syncClient: SyncClient
   sync: SyncService
+  reports: ReportService
+  workstation: WorkstationSettingsService
+  printing: PrintService
+  about: AboutService
 }
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
 export type TokenDeskApp =
   | { state: 'ready'; services: Services; close(): Promise<void> }
   | { state: 'corrupt'; message: string; close(): Promise<void> }
+
+/** Reports, workstation settings, printing and the about screen: read-mostly services (issue 12b). */
+function issue12bServices(db: ReturnType<typeof openDb>, clock: Clock, audit: AuditLog, options: AppOptions) {
+  const workstation = new WorkstationSettingsService(db, audit)
+  return {
+    workstation,
+    reports: new ReportService(db, clock, workstation),
+    printing: new PrintService(options.printPort, options.pdfDirectory, clock),
+    about: new AboutService(db, {
+      shell: options.shell?.kind ?? 'browser',
+      runtime: options.shell?.runtime ?? `Node ${process.versions.node}`,
+      logDirectory: options.logDirectory ?? null,
+    }),
+  }
+}
 
 /** The composition root: builds every service. Nothing below this line imports 'electron'. */
 export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
@@ -112,6 +144,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     mutations,
     syncClient,
     sync: new SyncService(db, clock, audit, outbox, mutations, syncClient, scheduler, connectivity),
+    ...issue12bServices(db, clock, audit, options),
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
   if (options.startSync !== false) {

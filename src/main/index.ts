@@ -9,6 +9,10 @@ import { createHandlers, logToStderr } from './ipc/handlers'
 import type { KeyStore } from '../core/security/keyStore'
 import { IPC_PREFIX } from '../shared/ipcChannel'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
+// Issue 12b: rotating log files and printing through the main window (plain-Node modules, tested there).
+import log from 'electron-log/main'
+import { configureFileLog, failureLoggerFor, type ElectronLogLike } from './logging/fileLog'
+import { electronPrintPort } from './printing/electronPort'
 
 /** The data key, wrapped by the operating system's keychain (safeStorage) and kept beside the database. */
 class SafeStorageKeyStore implements KeyStore {
@@ -32,12 +36,28 @@ class SafeStorageKeyStore implements KeyStore {
 
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData')
+  // Issue 12b hook: logs in <userData>/logs, PDFs in Documents/Token Desk, printing from the main window.
+  const logDirectory = join(dataDir, 'logs')
+  const fileLog = log as unknown as ElectronLogLike
+  configureFileLog(fileLog, logDirectory)
+  // Uncaught errors reach the log file too (no dialog: the window shows its own error screens).
+  log.errorHandler.startCatching({ showDialog: false })
+  fileLog.info(`Token Desk ${app.getVersion()} starting (Electron ${process.versions.electron})`)
+  const printFrom: { window?: BrowserWindow } = {}
   const tokenDesk = await createApp({
     dbFile: join(dataDir, 'token-desk.sqlite'),
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
+    shell: { kind: 'desktop', runtime: `Electron ${process.versions.electron}` },
+    logDirectory,
+    printPort: electronPrintPort(() => printFrom.window?.webContents),
+    pdfDirectory: join(app.getPath('documents'), 'Token Desk'),
   })
-  const invoke = createHandlers(tokenDesk, logToStderr)
+  const logFailure = failureLoggerFor(fileLog)
+  const invoke = createHandlers(tokenDesk, (channel, error) => {
+    logToStderr(channel, error)
+    logFailure(channel, error)
+  })
 
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href
@@ -59,6 +79,7 @@ async function start(): Promise<void> {
   }
 
   const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.cjs')))
+  printFrom.window = window
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
   })

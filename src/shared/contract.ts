@@ -1,4 +1,17 @@
 import { z } from 'zod'
+import {
+  aboutInfo,
+  dashboard,
+  feeRow,
+  operationsRow,
+  PAPER_LAYOUTS,
+  paperReportInput,
+  paperRevocationRow,
+  pendingApprovalRow,
+  reportRange,
+  stockMovementRow,
+  workstationSettings,
+} from './reports'
 import { ACCOUNT_SUBJECTS, OTP_STATUSES, ROLES, TOKEN_KINDS, TOKEN_STATES, type Role } from './domain'
 
 /**
@@ -623,6 +636,66 @@ export const channels = {
     input: z.object({ idleLockSeconds: z.number().int().min(60).max(3600) }).strict(),
     output: z.object({ idleLockSeconds: z.number().int() }),
     access: ['admin'],
+  }),
+  // ---- Reports, dashboard, printing, workstation settings, about and logs (issue 12b) ----
+  'reports.operations': channel({
+    input: reportRange,
+    output: z.object({ rows: z.array(operationsRow) }),
+    access: ['supervisor'],
+  }),
+  'reports.fees': channel({
+    input: reportRange,
+    output: z.object({ rows: z.array(feeRow) }),
+    access: ['supervisor'],
+  }),
+  'reports.approvals': channel({
+    input: reportRange,
+    output: z.object({ rows: z.array(pendingApprovalRow) }),
+    access: ['supervisor'],
+  }),
+  'reports.paperRevocations': channel({
+    input: paperReportInput,
+    output: z.object({ rows: z.array(paperRevocationRow) }),
+    access: ['supervisor'],
+  }),
+  'reports.stockMovements': channel({
+    input: reportRange,
+    output: z.object({ rows: z.array(stockMovementRow) }),
+    access: ['supervisor'],
+  }),
+  'dashboard.summary': channel({ input: noInput, output: dashboard, access: ['supervisor'] }),
+  'settings.workstation': channel({ input: noInput, output: workstationSettings, access: 'any' }),
+  'settings.updateWorkstation': channel({
+    input: workstationSettings,
+    output: workstationSettings,
+    access: ['admin'],
+  }),
+  /** Desktop app only: the window's print view saved as a PDF, or sent to the printer. */
+  'print.pdf': channel({
+    input: z
+      .object({
+        layout: z.enum(PAPER_LAYOUTS),
+        name: z.string().trim().min(1).max(80),
+      })
+      .strict(),
+    output: z.object({ path: z.string(), bytes: z.number().int() }),
+    access: 'any',
+  }),
+  'print.paper': channel({
+    input: z.object({ layout: z.enum(PAPER_LAYOUTS) }).strict(),
+    output: z.object({}),
+    access: 'any',
+  }),
+  'print.printers': channel({
+    input: noInput,
+    output: z.object({ desktop: z.boolean(), names: z.array(z.string()) }),
+    access: ['admin'],
+  }),
+  'about.info': channel({ input: noInput, output: aboutInfo, access: 'any' }),
+  'logs.export': channel({
+    input: noInput,
+    output: z.object({ fileName: z.string(), content: z.string(), files: z.number().int() }),
+    access: ['supervisor', 'admin'],
   }),
 } as const
 

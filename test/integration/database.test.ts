@@ -40,6 +40,7 @@ describe('the local database', () => {
       '003_revocations',
       '004_sync',
       '005_workstations',
+      '008_reports',
     ])
   })
 

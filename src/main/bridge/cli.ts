@@ -6,6 +6,8 @@ import { createApp } from '../app'
 import { createHandlers, logToStderr } from '../ipc/handlers'
 import { FileKeyStore } from '../../core/security/keyStore'
 import { startBridge } from './server'
+import { startNodeFileLog } from '../logging/nodeLog'
+import { failureLoggerFor } from '../logging/fileLog'
 
 const USAGE = `usage: npm run dev:browser -- [--db FILE] [--port N] [--demo] [--idle-lock-seconds N] [--key-file FILE]`
 
@@ -36,13 +38,23 @@ async function main(): Promise<void> {
   const dbFile = resolve(values.db)
   mkdirSync(dirname(dbFile), { recursive: true })
   const keyFile = resolve(values['key-file'] ?? join(dirname(dbFile), 'token-desk.key'))
+  // Rotating log files beside the database (issue 12b); failures still go to stderr as well.
+  const logDirectory = join(dirname(dbFile), 'logs')
+  const { log } = startNodeFileLog(logDirectory)
+  log.info(`browser mode starting on ${dbFile}`)
   const app = await createApp({
     dbFile,
     keyStore: new FileKeyStore(keyFile),
     demo: values.demo,
     idleLockSeconds: idle,
+    logDirectory,
+    shell: { kind: 'browser', runtime: `Node ${process.versions.node}` },
   })
-  const invoke = createHandlers(app, logToStderr)
+  const logToFile = failureLoggerFor(log)
+  const invoke = createHandlers(app, (channel, error) => {
+    logToStderr(channel, error)
+    logToFile(channel, error)
+  })
   const rendererDir = resolve(values['renderer-dir'] ?? join(__dirname, '../renderer'))
   const bridge = await startBridge({
     invoke,

@@ -13,14 +13,15 @@ import type { Role } from '../../shared/domain'
 import type { Services, TokenDeskApp } from '../app'
 import type { Session } from '../services/sessions'
 import { listAudit } from '../services/audit'
+import { issue12bHandlers } from './reportHandlers'
 
-interface Call<C extends ChannelName> {
+export interface Call<C extends ChannelName> {
   clientKey: string
   session: Session | undefined
   input: z.output<Channels[C]['input']>
 }
 
-type Implementation = {
+export type Implementation = {
   [C in ChannelName]: (s: Services, call: Call<C>) => Promise<ChannelOutput<C>>
 }
 
@@ -82,6 +83,7 @@ const implementation: Implementation = {
   'sync.exportOutbox': (s, { session }) => s.sync.exportOutbox(session!),
   'settings.get': (s) => s.settings.get(),
   'settings.update': (s, { session, input }) => s.settings.update(session!, input),
+  ...issue12bHandlers,
 }
 
 export type Invoke = (clientKey: string, channel: unknown, input: unknown) => Promise<Result<unknown>>

@@ -18,11 +18,19 @@ import AccountView from '../views/AccountView.vue'
 import SettingsView from '../views/SettingsView.vue'
 import SetupView from '../views/SetupView.vue'
 import FirstPasswordView from '../views/FirstPasswordView.vue'
+// Reports, dashboard, print views and about (issue 12b).
+import ReportsView from '../views/ReportsView.vue'
+import DashboardView from '../views/DashboardView.vue'
+import PrintReceiptView from '../views/PrintReceiptView.vue'
+import PrintReportView from '../views/PrintReportView.vue'
+import AboutView from '../views/AboutView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean
     roles?: Role[]
+    /** A print view: the app's header and status bar step aside so the page is what prints. */
+    print?: boolean
   }
 }
 
@@ -70,6 +78,23 @@ const routes: RouteRecordRaw[] = [
   { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
   { path: '/setup', name: 'setup', component: SetupView, meta: { public: true } },
   { path: '/first-password', name: 'firstPassword', component: FirstPasswordView },
+  // ---- issue 12b ----
+  { path: '/reports', name: 'reports', component: ReportsView, meta: { roles: ['supervisor'] } },
+  { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { roles: ['supervisor'] } },
+  {
+    path: '/print/receipt/:receiptNo',
+    name: 'print-receipt',
+    component: PrintReceiptView,
+    props: true,
+    meta: { roles: COUNTER, print: true },
+  },
+  {
+    path: '/print/report',
+    name: 'print-report',
+    component: PrintReportView,
+    meta: { roles: ['supervisor'], print: true },
+  },
+  { path: '/about', name: 'about', component: AboutView },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
