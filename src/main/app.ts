@@ -76,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const settings = new SettingsService(db, audit, options.idleLockSeconds)
   const outbox = new Outbox(clock)
   const connectivity = new Connectivity(db, clock, options.centralUrl)
-  const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
+  const approvals = new ApprovalService(db, clock, audit, secretBox)
   const revocations = new RevocationService(db, clock, audit, outbox, approvals)
   const syncClient = new SyncClient(db, clock, secretBox, revocations)
   const scheduler = new SyncScheduler(() => syncClient.syncOnce())

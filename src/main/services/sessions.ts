@@ -29,6 +29,15 @@ export class SessionTable {
     this.sessions.delete(clientKey)
   }
 
+  /**
+   * Ends every other session of one staff member, keeping the one at `keepClientKey` (a password change
+   * made in one window ends the windows opened before it).
+   */
+  deleteStaffExcept(staffId: string, keepClientKey: string): void {
+    for (const [key, s] of this.sessions)
+      if (s.staffId === staffId && key !== keepClientKey) this.sessions.delete(key)
+  }
+
   /** Ends every session of one staff member (e.g. when the account locks). */
   deleteStaff(staffId: string): void {
     for (const [key, s] of this.sessions) if (s.staffId === staffId) this.sessions.delete(key)
