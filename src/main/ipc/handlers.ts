@@ -111,8 +111,12 @@ function allows(access: Access, role: Role): boolean {
  */
 export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = () => {}): Invoke {
   return async (clientKey, channel, rawInput) => {
+    // Never String() a caller's value: an object with a poisoned toString would throw here.
     if (!isChannelName(channel))
-      return err('UNKNOWN_CHANNEL', `unknown channel ${String(channel).slice(0, 60)}`)
+      return err(
+        'UNKNOWN_CHANNEL',
+        typeof channel === 'string' ? `unknown channel ${channel.slice(0, 60)}` : 'unknown channel',
+      )
     const spec = channels[channel]
     if (app.state === 'corrupt') {
       if (channel === 'app.status')
