@@ -7,6 +7,8 @@ import { err } from '../shared/result'
 import { createApp } from './app'
 import { createHandlers, logToStderr } from './ipc/handlers'
 import type { KeyStore } from './security/keyStore'
+import { permissionAllowed, windowOpenDecision } from './shell/externalLinks'
+import { lockDatabase } from './shell/instanceLock'
 import { IPC_PREFIX } from './shell/ipcChannel'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
 
@@ -30,10 +32,15 @@ class SafeStorageKeyStore implements KeyStore {
   }
 }
 
+let mainWindow: BrowserWindow | undefined
+
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData')
+  const dbFile = join(dataDir, 'token-desk.sqlite')
+  const unlockDatabase = lockDatabase(dbFile)
+  app.on('will-quit', unlockDatabase)
   const tokenDesk = await createApp({
-    dbFile: join(dataDir, 'token-desk.sqlite'),
+    dbFile,
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
   })
@@ -43,8 +50,10 @@ async function start(): Promise<void> {
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href
 
   // Deny every permission (camera, notifications, …): the app needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(permissionAllowed(permission)),
+  )
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
 
   for (const name of Object.keys(channels)) {
     ipcMain.handle(IPC_PREFIX + name, (event, input) => {
@@ -59,22 +68,37 @@ async function start(): Promise<void> {
   }
 
   const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.cjs')))
+  mainWindow = window
   window.webContents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
+  })
+  window.webContents.on('will-redirect', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
   })
   window.webContents.on('will-attach-webview', (event) => event.preventDefault())
   window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
+    // Nothing opens inside the app; only allow-listed outside pages go to the user's browser.
+    const decision = windowOpenDecision(url)
+    if (decision.openExternally) void shell.openExternal(url)
+    return { action: decision.action }
   })
   window.once('ready-to-show', () => window.show())
   await window.loadURL(appUrl)
 }
 
 app.enableSandbox()
-app.whenReady().then(start, (e) => {
-  console.error(e)
-  app.exit(1)
-})
+// One instance per user: a second start focuses the open window instead of opening the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.whenReady().then(start, (e) => {
+    console.error(e)
+    app.exit(1)
+  })
+}
 app.on('window-all-closed', () => app.quit())

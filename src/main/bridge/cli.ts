@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { createApp } from '../app'
 import { createHandlers, logToStderr } from '../ipc/handlers'
 import { FileKeyStore } from '../security/keyStore'
+import { lockDatabase } from '../shell/instanceLock'
 import { startBridge } from './server'
 
 const USAGE = `usage: npm run dev:browser -- [--db FILE] [--port N] [--demo] [--idle-lock-seconds N] [--key-file FILE]`
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
 
   const dbFile = resolve(values.db)
   mkdirSync(dirname(dbFile), { recursive: true })
+  // One process per database: a second browser-mode start on the same file is refused.
+  const unlockDatabase = lockDatabase(dbFile)
+  process.on('exit', unlockDatabase)
   const keyFile = resolve(values['key-file'] ?? join(dirname(dbFile), 'token-desk.key'))
   const app = await createApp({
     dbFile,
