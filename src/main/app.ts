@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock'
-import { checkIntegrity, CorruptDatabaseError, migrate, openDb, type Db } from './db/connection'
+import { checkIntegrity, CorruptDatabaseError, openDb, type Db } from './db/connection'
+import { backupDirFor, migrateWithBackup, scheduleDailyBackups } from './db/backup'
 import { seedDemo } from './demo/seedDemo'
 import type { KeyStore } from './security/keyStore'
 import { SecretBox } from './security/secretBox'
@@ -31,6 +32,8 @@ export interface AppOptions {
   idleLockSeconds?: number
   /** Run the sync scheduler (default true); tests drive `syncClient.syncOnce()` themselves. */
   startSync?: boolean
+  /** Take the daily backup (the shells do; tests call src/main/db/backup.ts themselves). */
+  dailyBackups?: boolean
 }
 
 export interface Services {
@@ -69,7 +72,8 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   }
   const clock = options.clock ?? systemClock
   const db = openDb(options.dbFile)
-  await migrate(db)
+  // A backup before any pending migration (issue 10: durability).
+  await migrateWithBackup(db, backupDirFor(options.dbFile), clock)
   const secretBox = new SecretBox(options.keyStore.dataKey())
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
@@ -103,11 +107,17 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     outbox.onAdded = () => scheduler.notifyChange()
     if (await syncClient.enrolled()) scheduler.start()
   }
+  const stopBackups = options.dailyBackups
+    ? scheduleDailyBackups(db, backupDirFor(options.dbFile), clock, (e) =>
+        console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
+      )
+    : async () => {}
   return {
     state: 'ready',
     services,
     close: async () => {
       scheduler.stop()
+      await stopBackups()
       await db.destroy()
     },
   }

@@ -43,6 +43,7 @@ async function start(): Promise<void> {
     dbFile,
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
+    dailyBackups: true,
   })
   const invoke = createHandlers(tokenDesk, logToStderr)
 

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     keyStore: new FileKeyStore(keyFile),
     demo: values.demo,
     idleLockSeconds: idle,
+    dailyBackups: true,
   })
   const invoke = createHandlers(app, logToStderr)
   const rendererDir = resolve(values['renderer-dir'] ?? join(__dirname, '../renderer'))
