@@ -13,6 +13,7 @@ import type { Role } from '../../shared/domain'
 import type { Services, TokenDeskApp } from '../app'
 import type { Session } from '../services/sessions'
 import { listAudit } from '../services/audit'
+import { PerAccountQueue } from './perAccountQueue'
 
 interface Call<C extends ChannelName> {
   clientKey: string
@@ -101,6 +102,13 @@ export function describeFailure(error: unknown): string {
 export const logToStderr: FailureLogger = (channel, error) =>
   console.error(`[token-desk] ${channel} failed: ${describeFailure(error)}`)
 
+/** The channels that check a password, and whose password each checks. */
+const PASSWORD_CHECKS: Partial<Record<ChannelName, (call: Call<ChannelName>) => string | undefined>> = {
+  'auth.login': (call) => (call.input as { staffId: string }).staffId,
+  'auth.unlock': (call) => call.session?.staffId,
+  'auth.changePassword': (call) => call.session?.staffId,
+}
+
 function allows(access: Access, role: Role): boolean {
   return access === 'any' || (access !== 'public' && access.includes(role))
 }
@@ -110,6 +118,7 @@ function allows(access: Access, role: Role): boolean {
  * known channel → database usable → session and role → idle lock → input schema → service → output schema.
  */
 export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = () => {}): Invoke {
+  const passwordChecks = new PerAccountQueue()
   return async (clientKey, channel, rawInput) => {
     // Never String() a caller's value: an object with a poisoned toString would throw here.
     if (!isChannelName(channel))
@@ -139,7 +148,10 @@ export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = ()
       const parsed = spec.input.safeParse(rawInput ?? {})
       if (!parsed.success) return err('VALIDATION', 'the input is not valid', issuesToFields(parsed.error))
       const run = implementation[channel] as (s: Services, call: Call<ChannelName>) => Promise<unknown>
-      const value = await run(s, { clientKey, session, input: parsed.data })
+      const call = { clientKey, session, input: parsed.data }
+      // Password checks queue per account: a flood against one account cannot slow the others.
+      const account = PASSWORD_CHECKS[channel]?.(call)
+      const value = await (account ? passwordChecks.run(account, () => run(s, call)) : run(s, call))
       return ok(spec.output.parse(value))
     } catch (e) {
       if (e instanceof DomainError) return e.toResult()
