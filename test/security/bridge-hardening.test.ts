@@ -75,6 +75,21 @@ describe('the bridge against crafted channel names', () => {
   })
 })
 
+describe('the bridge against oversized and broken bodies', () => {
+  it('answers a body over 1 MiB with a typed 413, and broken JSON with a typed 400', async () => {
+    const big = JSON.stringify({
+      channel: 'auth.login',
+      input: { staffId: 'T001', password: 'x'.repeat(1_100_000) },
+    })
+    const tooBig = await raw('/api/invoke', apiHeaders(), big)
+    expect(tooBig.status).toBe(413)
+    expect(JSON.parse(tooBig.body)).toMatchObject({ error: { code: 'VALIDATION' } })
+    const broken = await raw('/api/invoke', apiHeaders(), '{"channel": ')
+    expect(broken.status).toBe(400)
+    expect(JSON.parse(broken.body)).toMatchObject({ error: { code: 'VALIDATION' } })
+  })
+})
+
 describe('the bridge against DNS rebinding', () => {
   const login = JSON.stringify({ channel: 'app.status', input: {} })
 

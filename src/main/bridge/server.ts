@@ -74,6 +74,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return payload
   })
 
+  // Parser refusals (a body over 1 MiB, broken JSON) answer in the same typed shape as everything else.
+  server.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const message =
+      status === 413
+        ? 'the request body is over 1 MiB'
+        : status < 500
+          ? 'the request is not valid'
+          : 'internal error'
+    return reply.code(status).send({ error: { code: status < 500 ? 'VALIDATION' : 'INTERNAL', message } })
+  })
+
   // The port is known once listening; until then nothing is answered.
   let listeningPort = -1
   server.addHook('onRequest', async (req, reply) => {
