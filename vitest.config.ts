@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     allowOnly: false,
+    // Every log line the suite produces is captured and scanned for secrets at the end (issue 10).
+    setupFiles: ['test/support/logCapture.ts'],
+    globalSetup: ['test/support/secretScanGlobal.ts'],
   },
 })

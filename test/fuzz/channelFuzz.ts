@@ -7,7 +7,10 @@ import { ERROR_CODES } from '../../src/shared/errors'
 import { DEMO_STAFF, DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/main/demo/generator'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import type { TempApp } from '../support/tempApp'
+import { knownSecrets, secretsIn } from '../support/knownSecrets'
 import { fuzzInput, type Hints } from './zodArbitrary'
+
+const SECRETS = knownSecrets()
 
 /** Tables that hold the bank's records: they may change only when a call succeeds. */
 export const BUSINESS_TABLES = [
@@ -210,6 +213,9 @@ export async function fuzzChannel(
         figures.errorCodes[code] = (figures.errorCodes[code] ?? 0) + 1
         if (!(ERROR_CODES as readonly string[]).includes(code)) throw new Error(`untyped error ${code}`)
         if (code === 'INTERNAL') throw new Error(`INTERNAL on ${name}: ${internal.join('; ')}`)
+        // No error message or field note may repeat a password, a TOTP key or a seed (inputs carry them).
+        const leaked = secretsIn(JSON.stringify(result.error), SECRETS)
+        if (leaked.length) throw new Error(`${name}'s error message carries ${leaked.join(', ')}`)
         if (after !== before)
           throw new Error(`${name} failed with ${code} but changed ${after - before} business rows`)
       }

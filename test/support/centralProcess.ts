@@ -21,6 +21,8 @@ export async function freePort(): Promise<number> {
 export class CentralProcess {
   private child: ChildProcess | undefined
   readonly keyFile: string
+  /** Everything central wrote to stdout and stderr, over all its starts. */
+  log = ''
 
   constructor(
     readonly dbFile: string,
@@ -42,7 +44,7 @@ export class CentralProcess {
     return JSON.parse(out.trim().split('\n').pop()!)
   }
 
-  async start(): Promise<void> {
+  async start(logLevel = 'warn'): Promise<void> {
     const child = spawn(
       process.execPath,
       [
@@ -58,7 +60,7 @@ export class CentralProcess {
         String(this.port),
         '--json',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: logLevel } },
     )
     this.child = child
     await new Promise<void>((ready, fail) => {
@@ -66,12 +68,16 @@ export class CentralProcess {
       const timer = setTimeout(() => fail(new Error(`central did not start: ${out}`)), 30_000)
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString()
+        this.log += c.toString()
         if (out.includes('"address"')) {
           clearTimeout(timer)
           ready()
         }
       })
-      child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+      child.stderr!.on('data', (c: Buffer) => {
+        out += c.toString()
+        this.log += c.toString()
+      })
       child.on('exit', (code) => {
         clearTimeout(timer)
         fail(new Error(`central exited (${code}): ${out}`))
