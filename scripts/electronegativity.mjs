@@ -33,7 +33,7 @@ const result = await run(
 
 const doc = readFileSync('docs/security.md', 'utf8')
 const explained = new Set(
-  [...doc.matchAll(/^\| `([A-Z_]+)` \| `([^`]+)` \|/gm)].map(([, id, file]) => `${id} ${file}`),
+  [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*`([^`]+)`\s*\|/gm)].map(([, id, file]) => `${id} ${file}`),
 )
 const findings = result.issues.map((i) => ({
   key: `${i.id} ${i.file}`,
