@@ -1,10 +1,9 @@
 import { hotp, totp } from 'otplib'
 import { HashAlgorithms, KeyEncodings } from '@otplib/core'
-import { acceptedSteps } from './otpWindow'
 
 /**
  * Checks the OTP a hard token shows before it is handed over (DOMAIN.md: Hard-token inventory): HOTP
- * or TOTP as the token's record says, 6 or 8 digits, ±29 s of clock skew for TOTP, a look-ahead of 10 for
+ * or TOTP as the token's record says, 6 or 8 digits, ±1 time step for TOTP, a look-ahead of 10 for
  * HOTP; a counter or time step already used is refused (replay).
  */
 export interface DeviceRecord {
@@ -22,6 +21,7 @@ export type DeviceOtpVerdict =
   { ok: true; counter: number; lastStep: number | null } | { ok: false; reason: 'mismatch' | 'replay' }
 
 export const HOTP_LOOK_AHEAD = 10
+export const TOTP_WINDOW = 1
 
 function hotpAt(seed: Buffer, digits: number, counter: number): string {
   return hotp
@@ -59,8 +59,8 @@ export function verifyDeviceOtp(
     return { ok: false, reason: 'mismatch' }
   }
   const period = device.period ?? 30
-  const { from, to } = acceptedSteps(now.getTime(), period)
-  for (let step = from; step <= to; step++) {
+  const current = Math.floor(now.getTime() / 1000 / period)
+  for (let step = current - TOTP_WINDOW; step <= current + TOTP_WINDOW; step++) {
     if (totpAt(seed, device.digits, period, step) !== otp) continue
     if (device.lastStep !== null && step <= device.lastStep) return { ok: false, reason: 'replay' }
     return { ok: true, counter: device.counter, lastStep: step }

@@ -10,22 +10,14 @@ export function isLockedOut(counter: LoginCounter, now: Date): boolean {
   return counter.lockedUntil !== null && new Date(counter.lockedUntil).getTime() > now.getTime()
 }
 
-/**
- * The counter after one more wrong password; the fifth one locks and starts a fresh count. The approval
- * lock uses the same rule with its own limit and timeout.
- */
-export function afterWrongPassword(
-  counter: LoginCounter,
-  now: Date,
-  maxFailures = MAX_FAILED_LOGINS,
-  lockMinutes = LOCKOUT_MINUTES,
-): LoginCounter & { justLocked: boolean } {
+/** The counter after one more wrong password; the fifth one locks and starts a fresh count. */
+export function afterWrongPassword(counter: LoginCounter, now: Date): LoginCounter & { justLocked: boolean } {
   // A lock that has run out starts the count again.
   const failed = (counter.lockedUntil && !isLockedOut(counter, now) ? 0 : counter.failedLogins) + 1
-  if (failed >= maxFailures) {
+  if (failed >= MAX_FAILED_LOGINS) {
     return {
       failedLogins: 0,
-      lockedUntil: new Date(now.getTime() + lockMinutes * 60_000).toISOString(),
+      lockedUntil: new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString(),
       justLocked: true,
     }
   }

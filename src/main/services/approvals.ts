@@ -3,7 +3,7 @@ import { authenticator } from 'otplib'
 import type { Role } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { afterWrongPassword, isLockedOut, type LoginCounter } from '../domain/lockout'
+import { isLockedOut, type LoginCounter } from '../domain/lockout'
 import { acceptedSteps } from '../domain/otpWindow'
 import { verifyPassword } from '../security/passwords'
 import type { SecretBox } from '../security/secretBox'
@@ -86,7 +86,7 @@ export class ApprovalService {
     const step = passwordOk ? this.matchingStep(staff, input.totp) : null
     const replay = step !== null && staff.totp_last_step !== null && step <= staff.totp_last_step
     if (step === null || replay) {
-      const next = afterWrongPassword(counter, now, MAX_FAILED_APPROVALS, APPROVAL_LOCK_MINUTES)
+      const next = afterWrongApproval(counter, now)
       await this.db.transaction(async (trx) => {
         await trx('approval_locks')
           .insert({
@@ -141,4 +141,20 @@ export class ApprovalService {
     }
     return null
   }
+}
+
+/**
+ * The approval counter after one more wrong attempt: the same shape as the login rule (a lock that ran
+ * out starts the count again; the fifth locks and starts a fresh count), with its own limit and timeout.
+ */
+export function afterWrongApproval(counter: LoginCounter, now: Date): LoginCounter & { justLocked: boolean } {
+  const failed = (counter.lockedUntil && !isLockedOut(counter, now) ? 0 : counter.failedLogins) + 1
+  if (failed >= MAX_FAILED_APPROVALS) {
+    return {
+      failedLogins: 0,
+      lockedUntil: new Date(now.getTime() + APPROVAL_LOCK_MINUTES * 60_000).toISOString(),
+      justLocked: true,
+    }
+  }
+  return { failedLogins: failed, lockedUntil: null, justLocked: false }
 }
