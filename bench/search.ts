@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createApp } from '../src/main/app'
 import { FakeClock } from '../src/main/clock'
-import { generateDemoBank } from '../src/main/demo/generator'
+import { generateDemoBank } from '../src/core/demo/generator'
 import { seedDemo } from '../src/main/demo/seedDemo'
-import { FileKeyStore } from '../src/main/security/keyStore'
-import { SecretBox } from '../src/main/security/secretBox'
+import { FileKeyStore } from '../src/core/security/keyStore'
+import { SecretBox } from '../src/core/security/secretBox'
 import { AuditLog } from '../src/main/services/audit'
 
 const ROUNDS = 400

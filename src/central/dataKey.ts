@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { FileKeyStore } from '../main/security/keyStore'
+import { FileKeyStore } from '../core/security/keyStore'
 
 export const KEY_FILE_ENV = 'CENTRAL_KEY_FILE'
 export const DATA_KEY_ENV = 'CENTRAL_DATA_KEY'

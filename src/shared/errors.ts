@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   /** Too many wrong approval attempts for this supervisor at this PC; their login is not affected. */
   'APPROVAL_LOCKED',
   'DB_CORRUPT',
+  'PASSWORD_CHANGE_REQUIRED',
+  'INSUFFICIENT_FUNDS',
+  'ACCOUNT_CLOSED',
+  'SETUP_DONE',
   'INTERNAL',
   /** Client side only: the main process or bridge could not be reached. */
   'UNREACHABLE',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
 import { createHandlers } from '../../src/main/ipc/handlers'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 import { tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp | undefined

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '../../src/main/app'
 import { openCentralDb } from '../../src/central/db'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 import { CentralProcess, freePort } from './centralProcess'
 
 export interface SoakFigures {

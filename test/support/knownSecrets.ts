@@ -1,4 +1,4 @@
-import { DEMO_STAFF, DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/main/demo/generator'
+import { DEMO_STAFF, DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/core/demo/generator'
 
 /**
  * The secrets the test suite handles: demo passwords, the supervisors' TOTP key, every demo token's

@@ -2,7 +2,7 @@
 // printing each pass, until it is done or SIGKILLed. Whatever moment the kill lands, a restart must
 // carry on with every mutation applied exactly once.
 import { createApp } from '../../src/main/app'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 
 async function main(): Promise<void> {
   const [dbFile, keyFile] = process.argv.slice(2) as [string, string]

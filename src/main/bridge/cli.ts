@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createApp } from '../app'
 import { createHandlers, logToStderr } from '../ipc/handlers'
-import { FileKeyStore } from '../security/keyStore'
+import { FileKeyStore } from '../../core/security/keyStore'
 import { lockDatabase } from '../shell/instanceLock'
 import { startBridge } from './server'
 

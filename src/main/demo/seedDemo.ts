@@ -1,10 +1,10 @@
 import type { Knex } from 'knex'
 import type { Clock } from '../clock'
-import { kanaKey } from '../domain/kana'
-import { hashPassword } from '../security/passwords'
-import type { SecretBox } from '../security/secretBox'
+import { kanaKey } from '../../core/domain/kana'
+import { hashPassword } from '../../core/security/passwords'
+import type { SecretBox } from '../../core/security/secretBox'
 import type { AuditLog } from '../services/audit'
-import { demoInventoryRows, demoTokenRows, generateDemoBank, type DemoBank } from './generator'
+import { demoInventoryRows, demoTokenRows, generateDemoBank, type DemoBank } from '../../core/demo/generator'
 
 /** Writes the demo bank into an empty database, in one transaction. Refuses a database that has staff. */
 export async function seedDemo(

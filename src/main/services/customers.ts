@@ -3,7 +3,7 @@ import type { CustomerDetail, CustomerFile } from '../../shared/contract'
 import type { AccountSubject, OtpStatus, TokenKind, TokenState } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { kanaKey, looksLikeKana } from '../domain/kana'
+import { kanaKey, looksLikeKana } from '../../core/domain/kana'
 import { auditView } from './audit'
 import { listReceipts } from './receiptRows'
 
