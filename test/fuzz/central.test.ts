@@ -3,9 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoBank } from '../../src/core/demo/generator'
+import { MUTATORS } from '../../src/core/mutators'
 import { enrollRequest, MUTATION_NAMES, pullRequest, pushRequest } from '../../src/shared/syncProtocol'
 import { startCentral, type TestCentral } from '../support/central'
-import { fuzzInput, type Hints } from './zodArbitrary'
+import { arbitraryFor, fuzzInput, type Hints } from './zodArbitrary'
 
 /** Requests per endpoint: a short run in CI; `npm run test:fuzz` sets FUZZ_RUNS=1000. */
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 25)
@@ -25,6 +26,8 @@ const CENTRAL_BUSINESS = [
 
 interface EndpointFigures {
   endpoint: string
+  /** Push only: mutations central applied, and refused with a rejection code. */
+  mutations?: { applied: number; rejected: number; duplicate: number; codes: Record<string, number> }
   tried: number
   reachedService: number
   succeeded: number
@@ -113,7 +116,36 @@ const argsArbitrary = fc.record(
   { requiredKeys: [] },
 )
 
+/** Field hints for the mutators' own argument schemas (src/core/mutators/args.ts). */
+const argHints: Hints = {
+  cif: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...cifs) }, fc.stringMatching(/^[0-9]{7}$/)),
+  serial: fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...serials) },
+    fc.stringMatching(/^[A-Z0-9-]{4,12}$/),
+  ),
+  requestId: fc.oneof(
+    fc.uuid({ version: 4 }),
+    fc
+      .tuple(fc.nat(), fc.uuid({ version: 4 }))
+      .map(([i, u]) => (requestIds.length ? requestIds[i % requestIds.length]! : u)),
+  ),
+  checker: fc.constantFrom('S001', 'T001', 'T002', 'A001'),
+  staffId: fc.constantFrom('T001', 'T002', 'S001'),
+}
+
+/** A mutation as a branch sends it: a name, and arguments derived from that mutator's schema (or junk). */
+const mutationArbitrary = fc.constantFrom(...MUTATION_NAMES).chain((name) =>
+  fc.record({
+    id: fc.nat(1000),
+    name: fc.constant(name),
+    args: fc.oneof({ weight: 5, arbitrary: arbitraryFor(MUTATORS[name].args, argHints) }, argsArbitrary),
+    createdAt: fc.constant('2026-11-25T01:00:00.000Z'),
+    actor: fc.constantFrom('T001', 'T002', 'S001', 'A001'),
+  }),
+)
+
 const hints: Hints = {
+  mutations: fc.array(mutationArbitrary, { maxLength: 5 }),
   branchCode: fc.constantFrom('001', '002', '999'),
   clientId: fc.oneof(
     { weight: 5, arbitrary: fc.constant(null).map(() => client.clientId) },
@@ -220,9 +252,14 @@ describe(`every central endpoint over HTTP, ${RUNS} fuzz requests each`, () => {
               if (res.status === 200) {
                 const answer = JSON.parse(res.body) as {
                   lastMutationId: number
-                  results: { status: string }[]
+                  results: { status: 'applied' | 'rejected' | 'duplicate'; code?: string }[]
                 }
                 lastMutationId = answer.lastMutationId
+                const m = (f.mutations ??= { applied: 0, rejected: 0, duplicate: 0, codes: {} })
+                for (const r of answer.results) {
+                  m[r.status]++
+                  if (r.code) m.codes[r.code] = (m.codes[r.code] ?? 0) + 1
+                }
               }
               return res
             },

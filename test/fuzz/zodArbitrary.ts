@@ -25,8 +25,9 @@ function defOf(schema: unknown): Def {
 function stringArbitrary(def: Def): fc.Arbitrary<string> {
   let min = 0
   let max = 60
-  let pattern: RegExp | undefined
-  let format: string | undefined
+  // A format schema (z.uuid(), z.iso.date()) carries its format on the definition itself.
+  let pattern = def['pattern'] as RegExp | undefined
+  let format = def['format'] as string | undefined
   for (const c of def.checks ?? []) {
     const d = c._zod.def
     if (d['check'] === 'min_length') min = d['minimum'] as number
@@ -38,6 +39,14 @@ function stringArbitrary(def: Def): fc.Arbitrary<string> {
     }
   }
   if (format === 'uuid') return fc.uuid({ version: [4, 7] })
+  // ISO dates and instants: real ones around the demo's days (a regex alone makes 2026-19-39).
+  const instant = fc.date({
+    min: new Date('2026-11-20T00:00:00Z'),
+    max: new Date('2026-11-30T00:00:00Z'),
+    noInvalidDate: true,
+  })
+  if (format === 'date') return instant.map((d) => d.toISOString().slice(0, 10))
+  if (format === 'datetime') return instant.map((d) => d.toISOString())
   if (pattern) {
     // stringMatching honours the pattern; the length bounds are checked after.
     return fc

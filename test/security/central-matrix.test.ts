@@ -84,7 +84,12 @@ describe('another branch’s records', () => {
         {
           id: 1,
           name: 'token.suspend',
-          args: { cif: customer.cif, requestId: '0b9a4c8e-1f7a-4c57-9b0e-3a1f2d9e8c11', reason: 'lost' },
+          args: {
+            cif: customer.cif,
+            requestId: '0b9a4c8e-1f7a-4c57-9b0e-3a1f2d9e8c11',
+            tokenUid: null,
+            reason: 'lost',
+          },
           createdAt: new Date().toISOString(),
           actor: 'T001',
         },
