@@ -94,3 +94,53 @@ describe('audit anchoring', () => {
     })
   })
 })
+
+describe('the anchor central keeps from each push', () => {
+  it('audit:verify --central-db reports a tail cut off after the last push', async () => {
+    const { startCentral } = await import('../support/central')
+    const central = await startCentral('sqlite')
+    try {
+      await app.services.syncClient.enroll({
+        centralUrl: central.url,
+        enrollmentCode: await central.enrollmentCode('001'),
+        workstationName: 'pc',
+      })
+      await login(app, 'pc', 'T001')
+      const cif = (await app.services.db('customers').where({ otp_status: 'in_use' }).first()).cif
+      const asked = await app.invoke('pc', 'revocations.request', {
+        cif,
+        channel: 'in_person',
+        reason: 'unneeded',
+        identity: { kind: 'passport', last4: '1234' },
+      })
+      expect(asked.ok).toBe(true)
+      await app.services.syncClient.syncOnce()
+      const anchored = await central.db('clients').first('audit_count', 'audit_hash')
+      expect(Number(anchored.audit_count)).toBeGreaterThan(0)
+      const centralFile = (central.db.client.config.connection as { filename: string }).filename
+
+      await app.services.db.destroy()
+      expect(verifyCentral(centralFile)).toMatchObject({ status: 0 })
+      const { openDb } = await import('../../src/main/db/connection')
+      const db = openDb(app.dbFile)
+      await db.raw('DROP TRIGGER audit_no_delete')
+      const last = await db('audit').orderBy('id', 'desc').first('id')
+      await db('audit').where({ id: last.id }).delete()
+      await db.destroy()
+      const cut = verifyCentral(centralFile)
+      expect(cut.status).toBe(1)
+      expect(cut.out).toContain('cut short')
+    } finally {
+      await central.close()
+    }
+  }, 120_000)
+})
+
+function verifyCentral(centralFile: string) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/cli/auditVerify.ts', '--db', app.dbFile, '--central-db', centralFile],
+    { encoding: 'utf8' },
+  )
+  return { status: run.status, out: run.stdout + run.stderr }
+}
