@@ -327,6 +327,10 @@ describe(`every central endpoint over HTTP, ${RUNS} fuzz requests each`, () => {
     )
   }, 600_000)
 
+  it('central is still up and answering after all of it', async () => {
+    expect((await fetch(`${central.url}/health`)).status).toBe(200)
+  })
+
   it('most requests reached a service', () => {
     const tried = figures.reduce((n, f) => n + f.tried, 0)
     const reached = figures.reduce((n, f) => n + f.reachedService, 0)

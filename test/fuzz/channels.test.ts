@@ -39,6 +39,10 @@ describe(`every channel through the handler table, ${RUNS} fuzz inputs each`, ()
     600_000,
   )
 
+  it('the desk still answers after all of it', async () => {
+    expect(await app.invoke('after-fuzz', 'app.status', {})).toMatchObject({ ok: true })
+  })
+
   it('most inputs reached a service', () => {
     const tried = figures.reduce((n, f) => n + f.tried, 0)
     const reached = figures.reduce((n, f) => n + f.reachedService, 0)
