@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { channels, type ChannelName } from '../../src/shared/contract'
+import { issueHard, login, stockToken } from '../support/counter'
 import { tempApp, type TempApp } from '../support/tempApp'
 import { fuzzChannel, prepareFuzz, type ChannelFigures, type FuzzBench } from './channelFuzz'
 
@@ -14,8 +15,31 @@ const figures: ChannelFigures[] = []
 
 beforeAll(async () => {
   app = await tempApp()
+  // A few requests and receipts to start from, so channels that name one find it.
+  await login(app, 'seed', 'T001')
+  const inUse = await app.services
+    .db('customers')
+    .where({ otp_status: 'in_use' })
+    .orderBy('cif')
+    .limit(6)
+    .pluck('cif')
+  for (const [i, cif] of inUse.entries())
+    await app.invoke('seed', 'revocations.request', {
+      cif,
+      channel: 'in_person',
+      reason: i % 2 ? 'lost' : 'unneeded',
+      identity: { kind: 'passport', last4: '1234' },
+    })
+  const fresh = await app.services
+    .db('customers')
+    .where({ otp_status: 'not_applied' })
+    .orderBy('cif')
+    .limit(3)
+    .pluck('cif')
+  for (const [i, cif] of fresh.entries())
+    await issueHard(app, 'seed', cif, stockToken('totp', i), { method: 'cash', tenderedYen: 1100 })
   bench = await prepareFuzz(app.services.db)
-})
+}, 120_000)
 afterAll(async () => {
   await app.close()
   if (process.env['FUZZ_REPORT']) {
