@@ -43,7 +43,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<void> {
       args: {
         requestId: crypto.randomUUID(),
         cif,
-        tokenId: null,
+        tokenUid: null,
         channel: 'in_person',
         reason: 'unneeded',
         identity: { kind: 'passport', last4: '1234' },

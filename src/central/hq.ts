@@ -1,5 +1,4 @@
 import type { Knex } from 'knex'
-import type { Role } from '../shared/domain'
 import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
 import { verifyDeviceOtp } from '../core/domain/deviceOtp'
 import { hashPassword } from '../core/security/passwords'
@@ -199,6 +198,11 @@ export class Hq {
             name: s.name,
             role: s.role,
             password_hash: hashes[i],
+            // The demo supervisors' published authenticator key, as at a demo branch PC.
+            totp_secret_sealed: s.totpSecret
+              ? this.secretBox.seal(Buffer.from(s.totpSecret, 'utf8'), `totp:${s.staffId}`)
+              : null,
+            totp_enrolled_at: s.totpSecret ? this.now().toISOString() : null,
             version,
           })),
           100,

@@ -9,9 +9,8 @@ import type {
   RequestRow,
   TokenRow,
 } from '../core/mutators/store'
+import { LIVE_TOKEN_STATES } from '../core/domain/statusRules'
 import type { SecretBox } from '../core/security/secretBox'
-
-const LIVE_TOKEN_STATES = ['issued', 'active']
 
 function requestRow(r: Record<string, unknown>): RequestRow {
   const detail = JSON.parse(String(r['detail_json'] ?? '{}')) as Record<string, unknown>

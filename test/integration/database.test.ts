@@ -34,7 +34,13 @@ describe('the local database', () => {
       ]),
     )
     const applied = await db('knex_migrations').pluck('name')
-    expect(applied).toEqual(['001_foundation', '002_counter', '003_revocations', '004_sync'])
+    expect(applied).toEqual([
+      '001_foundation',
+      '002_counter',
+      '003_revocations',
+      '004_sync',
+      '005_workstations',
+    ])
   })
 
   it('runs with WAL, foreign keys on and synchronous=FULL', async () => {
@@ -49,7 +55,7 @@ describe('the local database', () => {
     app = await tempApp()
     const { db } = app.services
     await db('receipts').insert({
-      receipt_no: '001-20261125-0001',
+      receipt_no: '001-00-20261125-0001',
       branch_code: '001',
       business_date: '2026-11-25',
       seq: 1,
