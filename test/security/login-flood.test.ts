@@ -27,12 +27,14 @@ describe(`${ATTEMPTS} login attempts against one account`, () => {
       for (let i = 0; i < 5; i++) baseline.push(await timedLogin('T002', `base-${i}`))
 
       // The flood: all at once, as a script at a teller's PC would send them.
+      const floodStarted = performance.now()
       const flood = Array.from({ length: ATTEMPTS }, (_, i) =>
         app.invoke(`flood-${i}`, 'auth.login', { staffId: 'T001', password: `guess-${i}` }),
       )
       const during: number[] = []
       for (let i = 0; i < 5; i++) during.push(await timedLogin('T002', `during-${i}`))
       const answers = await Promise.all(flood)
+      const floodMs = performance.now() - floodStarted
 
       const codes = answers.map((a) => (a.ok ? 'OK' : a.error.code))
       expect(codes.filter((c) => c === 'OK')).toHaveLength(0)
@@ -45,11 +47,13 @@ describe(`${ATTEMPTS} login attempts against one account`, () => {
         ok: false,
         error: { code: 'ACCOUNT_LOCKED' },
       })
-      // Another account's login during the flood took about as long as before it.
+      // Another account's login during the flood did not wait behind it: it took a small multiple of its
+      // usual time (the CPU is shared), not a share of the flood's, which grows with the attempts.
       console.log(
-        `[login-flood] ${ATTEMPTS} attempts; T002 login median ${median(baseline).toFixed(0)} ms before, ${median(during).toFixed(0)} ms during`,
+        `[login-flood] ${ATTEMPTS} attempts over ${floodMs.toFixed(0)} ms; T002 login median ${median(baseline).toFixed(0)} ms before, ${median(during).toFixed(0)} ms during`,
       )
-      expect(median(during)).toBeLessThan(median(baseline) * 3 + 150)
+      expect(median(during)).toBeLessThan(median(baseline) * 4 + 300)
+      expect(median(during)).toBeLessThan(floodMs / 4)
     },
     ATTEMPTS * 1500 + 120_000,
   )
