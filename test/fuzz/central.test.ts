@@ -195,137 +195,153 @@ async function check(
 }
 
 describe(`every central endpoint over HTTP, ${RUNS} fuzz requests each`, () => {
-  it('POST /v1/enroll', async () => {
-    const f: EndpointFigures = {
-      endpoint: 'POST /v1/enroll',
-      tried: 0,
-      reachedService: 0,
-      succeeded: 0,
-      statuses: {},
-    }
-    figures.push(f)
-    await fc.assert(
-      fc.asyncProperty(fuzzInput(enrollRequest, hints), fc.boolean(), async (body, realCode) => {
-        const input =
-          realCode && body && typeof body === 'object' && !Array.isArray(body)
-            ? { ...body, enrollmentCode: await central.enrollmentCode('001') }
-            : body
-        await check(
-          f,
-          enrollRequest.safeParse(input).success,
-          () => post('/v1/enroll', input),
-          () => true,
-        )
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    )
-    expect(f.tried).toBe(RUNS)
-  }, 600_000)
+  it(
+    'POST /v1/enroll',
+    async () => {
+      const f: EndpointFigures = {
+        endpoint: 'POST /v1/enroll',
+        tried: 0,
+        reachedService: 0,
+        succeeded: 0,
+        statuses: {},
+      }
+      figures.push(f)
+      await fc.assert(
+        fc.asyncProperty(fuzzInput(enrollRequest, hints), fc.boolean(), async (body, realCode) => {
+          const input =
+            realCode && body && typeof body === 'object' && !Array.isArray(body)
+              ? { ...body, enrollmentCode: await central.enrollmentCode('001') }
+              : body
+          await check(
+            f,
+            enrollRequest.safeParse(input).success,
+            () => post('/v1/enroll', input),
+            () => true,
+          )
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      )
+      expect(f.tried).toBe(RUNS)
+    },
+    RUNS * 600 + 60_000,
+  )
 
-  it('POST /v1/sync/push', async () => {
-    const f: EndpointFigures = {
-      endpoint: 'POST /v1/sync/push',
-      tried: 0,
-      reachedService: 0,
-      succeeded: 0,
-      statuses: {},
-    }
-    figures.push(f)
-    await fc.assert(
-      fc.asyncProperty(
-        fuzzInput(pushRequest, hints),
-        credentials,
-        fc.nat(9),
-        async (body, cred, renumber) => {
-          // Most pushes continue the client's sequence, as a real branch's would; some leave a gap or repeat.
-          const input = body as { mutations?: { id: number }[] }
-          if (renumber < 8 && Array.isArray(input?.mutations))
-            input.mutations.forEach((m, i) => {
-              if (m && typeof m === 'object') m.id = lastMutationId + 1 + i
-            })
-          const reached = cred === 'good' && pushRequest.safeParse(input).success
+  it(
+    'POST /v1/sync/push',
+    async () => {
+      const f: EndpointFigures = {
+        endpoint: 'POST /v1/sync/push',
+        tried: 0,
+        reachedService: 0,
+        succeeded: 0,
+        statuses: {},
+      }
+      figures.push(f)
+      await fc.assert(
+        fc.asyncProperty(
+          fuzzInput(pushRequest, hints),
+          credentials,
+          fc.nat(9),
+          async (body, cred, renumber) => {
+            // Most pushes continue the client's sequence, as a real branch's would; some leave a gap or repeat.
+            const input = body as { mutations?: { id: number }[] }
+            if (renumber < 8 && Array.isArray(input?.mutations))
+              input.mutations.forEach((m, i) => {
+                if (m && typeof m === 'object') m.id = lastMutationId + 1 + i
+              })
+            const reached = cred === 'good' && pushRequest.safeParse(input).success
+            await check(
+              f,
+              reached,
+              async () => {
+                const res = await post('/v1/sync/push', input, authorization(cred))
+                if (res.status === 200) {
+                  const answer = JSON.parse(res.body) as {
+                    lastMutationId: number
+                    results: { status: 'applied' | 'rejected' | 'duplicate'; code?: string }[]
+                  }
+                  lastMutationId = answer.lastMutationId
+                  const m = (f.mutations ??= { applied: 0, rejected: 0, duplicate: 0, codes: {} })
+                  for (const r of answer.results) {
+                    m[r.status]++
+                    if (r.code) m.codes[r.code] = (m.codes[r.code] ?? 0) + 1
+                  }
+                }
+                return res
+              },
+              (answer) =>
+                (answer as { results: { status: string }[] }).results.some((r) => r.status === 'applied'),
+            )
+            for (const r of await central.db('requests').pluck('id'))
+              if (!requestIds.includes(r)) requestIds.push(r)
+          },
+        ),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      )
+      expect(f.tried).toBe(RUNS)
+    },
+    RUNS * 600 + 60_000,
+  )
+
+  it(
+    'POST /v1/sync/pull',
+    async () => {
+      const f: EndpointFigures = {
+        endpoint: 'POST /v1/sync/pull',
+        tried: 0,
+        reachedService: 0,
+        succeeded: 0,
+        statuses: {},
+      }
+      figures.push(f)
+      await fc.assert(
+        fc.asyncProperty(fuzzInput(pullRequest, hints), credentials, async (body, cred) => {
+          const reached = cred === 'good' && pullRequest.safeParse(body).success
           await check(
             f,
             reached,
-            async () => {
-              const res = await post('/v1/sync/push', input, authorization(cred))
-              if (res.status === 200) {
-                const answer = JSON.parse(res.body) as {
-                  lastMutationId: number
-                  results: { status: 'applied' | 'rejected' | 'duplicate'; code?: string }[]
-                }
-                lastMutationId = answer.lastMutationId
-                const m = (f.mutations ??= { applied: 0, rejected: 0, duplicate: 0, codes: {} })
-                for (const r of answer.results) {
-                  m[r.status]++
-                  if (r.code) m.codes[r.code] = (m.codes[r.code] ?? 0) + 1
-                }
-              }
-              return res
-            },
-            (answer) =>
-              (answer as { results: { status: string }[] }).results.some((r) => r.status === 'applied'),
-          )
-          for (const r of await central.db('requests').pluck('id'))
-            if (!requestIds.includes(r)) requestIds.push(r)
-        },
-      ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    )
-    expect(f.tried).toBe(RUNS)
-  }, 600_000)
-
-  it('POST /v1/sync/pull', async () => {
-    const f: EndpointFigures = {
-      endpoint: 'POST /v1/sync/pull',
-      tried: 0,
-      reachedService: 0,
-      succeeded: 0,
-      statuses: {},
-    }
-    figures.push(f)
-    await fc.assert(
-      fc.asyncProperty(fuzzInput(pullRequest, hints), credentials, async (body, cred) => {
-        const reached = cred === 'good' && pullRequest.safeParse(body).success
-        await check(
-          f,
-          reached,
-          () => post('/v1/sync/pull', body, authorization(cred)),
-          () => false,
-        )
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    )
-    expect(f.tried).toBe(RUNS)
-  }, 600_000)
-
-  it('GET /health and unknown paths', async () => {
-    const f: EndpointFigures = {
-      endpoint: 'GET /health',
-      tried: 0,
-      reachedService: 0,
-      succeeded: 0,
-      statuses: {},
-    }
-    figures.push(f)
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('/health', '/health?x=1', '/v1/nope', '/%2e%2e/etc/passwd'),
-        async (path) => {
-          await check(
-            f,
-            path.startsWith('/health'),
-            async () => {
-              const res = await fetch(`${central.url}${path}`)
-              return { status: res.status, body: await res.text() }
-            },
+            () => post('/v1/sync/pull', body, authorization(cred)),
             () => false,
           )
-        },
-      ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    )
-  }, 600_000)
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      )
+      expect(f.tried).toBe(RUNS)
+    },
+    RUNS * 600 + 60_000,
+  )
+
+  it(
+    'GET /health and unknown paths',
+    async () => {
+      const f: EndpointFigures = {
+        endpoint: 'GET /health',
+        tried: 0,
+        reachedService: 0,
+        succeeded: 0,
+        statuses: {},
+      }
+      figures.push(f)
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('/health', '/health?x=1', '/v1/nope', '/%2e%2e/etc/passwd'),
+          async (path) => {
+            await check(
+              f,
+              path.startsWith('/health'),
+              async () => {
+                const res = await fetch(`${central.url}${path}`)
+                return { status: res.status, body: await res.text() }
+              },
+              () => false,
+            )
+          },
+        ),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      )
+    },
+    RUNS * 600 + 60_000,
+  )
 
   it('central is still up and answering after all of it', async () => {
     expect((await fetch(`${central.url}/health`)).status).toBe(200)

@@ -177,6 +177,7 @@ export async function fuzzChannel(
     // back as they were and log in again.
     for (const row of originals) await app.services.db('staff').where({ staff_id: row.staff_id }).update(row)
     await app.services.db('approval_locks').delete()
+    app.services.sessions.delete(key)
     const login = await invoke(key, 'auth.login', {
       staffId: LOGIN[role],
       password: `demo-${LOGIN[role]}`,
