@@ -331,9 +331,14 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
     let page = entries
     let more = false
     let newCookie = current
-    if (entries.length > MAX_PATCH_ENTRIES) {
-      const cutVersion = entries[MAX_PATCH_ENTRIES - 1]!.version
-      page = entries.filter((e) => e.version <= cutVersion)
+    const room = fromScratch ? MAX_PATCH_ENTRIES - 1 : MAX_PATCH_ENTRIES // `clear` counts as an entry
+    if (entries.length > room) {
+      // Cut at a version boundary so the cookie means "everything up to here"; only a single version
+      // holding more than 5,000 rows of one branch makes a bigger page (bulk writes avoid that).
+      const firstLeftOut = entries[room]!.version
+      const within = entries.filter((e) => e.version < firstLeftOut)
+      const cutVersion = within.length ? firstLeftOut - 1 : firstLeftOut
+      page = within.length ? within : entries.filter((e) => e.version <= firstLeftOut)
       more = page.length < entries.length
       newCookie = cutVersion
     }

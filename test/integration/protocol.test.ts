@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { importCustomers } from '../../src/central/customerImport'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
 
 describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
@@ -274,6 +275,34 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
     ])
     expect(await central.db('customers').where({ cif }).first()).toEqual(before)
     expect(await central.db('receipts').where({ receipt_no: '001-01-20261125-0001' })).toEqual([])
+  })
+
+  it('pages a large first pull within 5,000 entries a page, saying how much remains', async () => {
+    const lines = ['cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status']
+    for (let i = 0; i < 6000; i++)
+      lines.push(`${7000000 + i},002,支店 太郎,シテン タロウ,1980-01-01,090-0000-0000,,not_applied`)
+    await importCustomers(central.db, lines.join('\n'), new Date())
+    const other = await otherId()
+    let cookie: number | null = null
+    const pages: { size: number; remaining: number; more: boolean }[] = []
+    let received = 0
+    do {
+      const page = (await (await post('/v1/sync/pull', { clientId: other, cookie }, otherAuth)).json()) as {
+        cookie: number
+        patch: { op: string; entity?: string }[]
+        more: boolean
+        remaining: number
+      }
+      pages.push({ size: page.patch.length, remaining: page.remaining, more: page.more })
+      received += page.patch.filter((p) => p.entity === 'customer').length
+      cookie = page.cookie
+      if (!page.more) break
+    } while (pages.length < 5)
+    expect(pages.length).toBeGreaterThan(1)
+    for (const p of pages) expect(p.size).toBeLessThanOrEqual(5000)
+    expect(pages[0]!.remaining).toBeGreaterThan(0)
+    expect(pages.at(-1)).toMatchObject({ more: false, remaining: 0 })
+    expect(received).toBe(6000)
   })
 
   async function secondIn(status: string): Promise<string> {

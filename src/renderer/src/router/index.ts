@@ -16,6 +16,8 @@ import SyncView from '../views/SyncView.vue'
 import CustomerView from '../views/CustomerView.vue'
 import AccountView from '../views/AccountView.vue'
 import SettingsView from '../views/SettingsView.vue'
+import SetupView from '../views/SetupView.vue'
+import FirstPasswordView from '../views/FirstPasswordView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -66,6 +68,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/revocations', name: 'revocations', component: RevocationsView, meta: { roles: COUNTER } },
   { path: '/account', name: 'account', component: AccountView },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
+  { path: '/setup', name: 'setup', component: SetupView, meta: { public: true } },
+  { path: '/first-password', name: 'firstPassword', component: FirstPasswordView },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
@@ -74,7 +78,13 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 // The screens follow the session; the services check it again on every call.
 router.beforeEach((to) => {
   const store = useSessionStore()
+  // A new PC is set up before anyone can log in; afterwards its setup screen is gone.
+  if (store.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
+  if (to.name === 'setup') return { name: store.session ? 'home' : 'login' }
   if (!store.session) return to.meta.public ? true : { name: 'login' }
+  // HQ's one-time password: nothing else until the person has set their own.
+  if (store.session.mustChangePassword) return to.name === 'firstPassword' ? true : { name: 'firstPassword' }
+  if (to.name === 'firstPassword') return { name: 'home' }
   if (to.name === 'login') return { name: 'home' }
   if (to.meta.roles && !to.meta.roles.includes(store.session.role)) return { name: 'home' }
   return true
