@@ -44,9 +44,17 @@ const playwright = run('end-to-end', bin('playwright'), ['test', '--reporter=lis
 
 const v = readJson('.tmp/vitest.json')
 const p = readJson('.tmp/playwright.json')
+// Issue 10: every log line vitest's workers wrote, scanned for the suite's secrets (test/support/secretScanGlobal.ts).
+const secretScan = readJson('.tmp/log-capture/summary.json')
+const leaks = secretScan ? secretScan.findings.length : 1
+console.log(
+  secretScan
+    ? `\n[test] secret scan: ${secretScan.lines} log lines, ${secretScan.secrets} secrets, ${leaks} found`
+    : '\n[test] secret scan: no summary (the scan did not run)',
+)
 const passed = (v?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0)
 const failed =
-  (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0) + (v && p ? 0 : 1)
+  (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0) + (v && p ? 0 : 1) + leaks
 const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0)
 console.log(
   `\n[test] vitest ${v?.numPassedTests ?? '?'} passed; playwright ${p?.stats?.expected ?? '?'} passed`,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { FileKeyStore } from '../core/security/keyStore'
 import { SecretBox } from '../core/security/secretBox'
+import { loadCentralDataKey } from './dataKey'
 import { openCentralDb, migrateCentral } from './db'
 import { describeProblem, type CsvProblem } from './customerImport'
 import { Hq } from './hq'
@@ -26,6 +26,7 @@ const USAGE = `npm run central -- <command> [--db FILE | DATABASE_URL=postgres:/
   hq-audit list [--actor ID] [--action PREFIX]
   hq-audit verify
   workstations revoke --client ID
+  always: --key-file FILE, or CENTRAL_KEY_FILE=FILE, or CENTRAL_DATA_KEY=BASE64 (central's data key)
   branch add --code 001 --name NAME
   enroll-code --branch 001
   staff add --branch 001 --id S001 --name NAME --role teller|supervisor|admin   (password on stdin)
@@ -93,11 +94,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const databaseUrl = process.env['DATABASE_URL']
   const db = openCentralDb({ dbFile: values.db, databaseUrl })
-  const keyFile =
-    values['key-file'] ?? process.env['CENTRAL_KEY_FILE'] ?? (values.db ? `${values.db}.key` : undefined)
-  if (!keyFile)
-    throw new Error('give --key-file FILE or CENTRAL_KEY_FILE for the key that seals seeds at rest')
-  const secretBox = new SecretBox(new FileKeyStore(keyFile).dataKey())
+  // The data key comes only from where it is named at start (src/central/dataKey.ts).
+  const secretBox = new SecretBox(loadCentralDataKey(values['key-file']))
   await migrateCentral(db)
   const hq = new Hq(db, secretBox)
   const out = (text: string, json: unknown) => console.log(values.json ? JSON.stringify(json) : text)

@@ -58,6 +58,11 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     })
   })
 
+  // Unknown paths answer in the same typed shape as every other error.
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
+  )
+
   // Graceful shutdown: stop taking requests, let the push in flight finish (its transaction commits and
   // its answer goes out), and tell that client to drop the connection so the server can close.
   let closing = false

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock'
-import { checkIntegrity, CorruptDatabaseError, migrate, openDb, type Db } from './db/connection'
+import { checkIntegrity, CorruptDatabaseError, openDb, type Db } from './db/connection'
+import { backupDirFor, migrateWithBackup, scheduleDailyBackups } from './db/backup'
 import { seedDemo } from './demo/seedDemo'
 import type { KeyStore } from '../core/security/keyStore'
 import { SecretBox } from '../core/security/secretBox'
@@ -45,6 +46,8 @@ export interface AppOptions {
   printPort?: PrintPort
   /** Where "PDFで保存" writes its files. */
   pdfDirectory?: string
+  /** Take the daily backup (the shells do; tests call src/main/db/backup.ts themselves). */
+  dailyBackups?: boolean
   /** The HTTP client for central (the platform's fetch); tests cut one PC of a branch off with it. */
   fetch?: typeof fetch
 }
@@ -105,7 +108,8 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   }
   const clock = options.clock ?? systemClock
   const db = openDb(options.dbFile)
-  await migrate(db)
+  // A backup before any pending migration (issue 10: durability).
+  await migrateWithBackup(db, backupDirFor(options.dbFile), clock)
   const secretBox = new SecretBox(options.keyStore.dataKey())
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
@@ -113,7 +117,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const outbox = new Outbox(clock, secretBox)
   const mutations = new LocalMutations(clock, secretBox, outbox)
   const connectivity = new Connectivity(db, clock, options.centralUrl)
-  const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
+  const approvals = new ApprovalService(db, clock, audit, secretBox)
   const revocations = new RevocationService(db, clock, audit, mutations, approvals)
   const syncClient = new SyncClient(db, clock, secretBox, outbox, mutations, audit, options.fetch)
   const scheduler = new SyncScheduler(() => syncClient.syncOnce())
@@ -151,11 +155,17 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     outbox.onAdded = (urgent) => scheduler.notifyChange(urgent)
     if (await syncClient.enrolled()) scheduler.start()
   }
+  const stopBackups = options.dailyBackups
+    ? scheduleDailyBackups(db, backupDirFor(options.dbFile), clock, (e) =>
+        console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
+      )
+    : async () => {}
   return {
     state: 'ready',
     services,
     close: async () => {
       scheduler.stop()
+      await stopBackups()
       await db.destroy()
     },
   }

@@ -8,6 +8,8 @@ import { createApp } from './app'
 import { createHandlers, logToStderr } from './ipc/handlers'
 import type { KeyStore } from '../core/security/keyStore'
 import { IPC_PREFIX } from '../shared/ipcChannel'
+import { permissionAllowed, windowOpenDecision } from './shell/externalLinks'
+import { lockDatabase } from './shell/instanceLock'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
 // Issue 12b: rotating log files and printing through the main window (plain-Node modules, tested there).
 import log from 'electron-log/main'
@@ -34,6 +36,8 @@ class SafeStorageKeyStore implements KeyStore {
   }
 }
 
+let mainWindow: BrowserWindow | undefined
+
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData')
   // Issue 12b hook: logs in <userData>/logs, PDFs in Documents/Token Desk, printing from the main window.
@@ -44,14 +48,18 @@ async function start(): Promise<void> {
   log.errorHandler.startCatching({ showDialog: false })
   fileLog.info(`Token Desk ${app.getVersion()} starting (Electron ${process.versions.electron})`)
   const printFrom: { window?: BrowserWindow } = {}
+  const dbFile = join(dataDir, 'token-desk.sqlite')
+  const unlockDatabase = lockDatabase(dbFile)
+  app.on('will-quit', unlockDatabase)
   const tokenDesk = await createApp({
-    dbFile: join(dataDir, 'token-desk.sqlite'),
+    dbFile,
     keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
     shell: { kind: 'desktop', runtime: `Electron ${process.versions.electron}` },
     logDirectory,
     printPort: electronPrintPort(() => printFrom.window?.webContents),
     pdfDirectory: join(app.getPath('documents'), 'Token Desk'),
+    dailyBackups: true,
   })
   const logFailure = failureLoggerFor(fileLog)
   const invoke = createHandlers(tokenDesk, (channel, error) => {
@@ -63,8 +71,10 @@ async function start(): Promise<void> {
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href
 
   // Deny every permission (camera, notifications, …): the app needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(permissionAllowed(permission)),
+  )
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
 
   for (const name of Object.keys(channels)) {
     ipcMain.handle(IPC_PREFIX + name, (event, input) => {
@@ -80,22 +90,37 @@ async function start(): Promise<void> {
 
   const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.cjs')))
   printFrom.window = window
+  mainWindow = window
   window.webContents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
+  })
+  window.webContents.on('will-redirect', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault()
   })
   window.webContents.on('will-attach-webview', (event) => event.preventDefault())
   window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
+    // Nothing opens inside the app; only allow-listed outside pages go to the user's browser.
+    const decision = windowOpenDecision(url)
+    if (decision.openExternally) void shell.openExternal(url)
+    return { action: decision.action }
   })
   window.once('ready-to-show', () => window.show())
   await window.loadURL(appUrl)
 }
 
 app.enableSandbox()
-app.whenReady().then(start, (e) => {
-  console.error(e)
-  app.exit(1)
-})
+// One instance per user: a second start focuses the open window instead of opening the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.whenReady().then(start, (e) => {
+    console.error(e)
+    app.exit(1)
+  })
+}
 app.on('window-all-closed', () => app.quit())

@@ -101,7 +101,14 @@ const serial = z
   .max(32)
   .regex(/^[A-Za-z0-9-]+$/, 'serial is letters, digits and hyphens')
 const reason = z.string().trim().min(2, 'a reason is required').max(200)
-const businessDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+/** A calendar date that exists (found by fuzzing: '1542-54-79' used to reach the services and throw). */
+const businessDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`)
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d && d >= '1900-01-01'
+  }, 'not a calendar date')
 
 export const IDENTITY_DOCUMENTS = [
   'drivers_license',

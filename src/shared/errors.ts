@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'REVOCATION_OPEN',
   'CUSTOMER_CHANGED',
   'APPROVAL_REQUIRED',
+  /** Too many wrong approval attempts for this supervisor at this PC; their login is not affected. */
+  'APPROVAL_LOCKED',
   'DB_CORRUPT',
   'PASSWORD_CHANGE_REQUIRED',
   'INSUFFICIENT_FUNDS',

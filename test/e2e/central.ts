@@ -8,9 +8,13 @@ const CLI = resolve('src/central/cli.ts')
 
 /** Runs `npm run central -- …` (without npm) and returns its JSON answer. */
 export function centralCli(dbFile: string, ...args: string[]): unknown {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--db', dbFile, '--json'], {
-    encoding: 'utf8',
-  })
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', CLI, ...args, '--db', dbFile, '--key-file', `${dbFile}.key`, '--json'],
+    {
+      encoding: 'utf8',
+    },
+  )
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
@@ -48,7 +52,19 @@ export async function demoCentral() {
     start: async () => {
       child = spawn(
         process.execPath,
-        ['--import', 'tsx', CLI, 'serve', '--db', dbFile, '--port', String(port), '--json'],
+        [
+          '--import',
+          'tsx',
+          CLI,
+          'serve',
+          '--db',
+          dbFile,
+          '--key-file',
+          `${dbFile}.key`,
+          '--port',
+          String(port),
+          '--json',
+        ],
         {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, LOG_LEVEL: 'warn' },

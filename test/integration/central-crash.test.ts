@@ -21,6 +21,7 @@ const cli = (args: string[]) =>
   new Promise<string>((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', 'src/central/cli.ts', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CENTRAL_KEY_FILE: join(dir!, 'central.sqlite.key') },
     })
     let out = ''
     p.stdout.on('data', (c: Buffer) => (out += c.toString()))
@@ -45,7 +46,7 @@ function serve(dbFile: string, port: number): Promise<ChildProcess> {
       ['--import', 'tsx', 'src/central/cli.ts', 'serve', '--db', dbFile, '--port', String(port), '--json'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LOG_LEVEL: 'warn' },
+        env: { ...process.env, LOG_LEVEL: 'warn', CENTRAL_KEY_FILE: `${dbFile}.key` },
       },
     )
     let out = ''

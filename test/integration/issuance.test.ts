@@ -279,7 +279,7 @@ describe('fee waiver with supervisor approval', () => {
     expect(await snapshot(app.services.db, [...COUNTER_TABLES, 'staff'])).toBe(before)
   })
 
-  it('refuses a teller as approver, and counts a wrong code toward the supervisor’s lockout', async () => {
+  it('refuses a teller as approver, and counts a wrong code in the approval lock, not the login', async () => {
     const cif = await customerIn(app, 'not_applied')
     const serial = stockToken('totp')
     await app.invoke('pc', 'issuance.verifyDevice', { cif, serial, otp: await deviceShows(app, serial) })
@@ -303,7 +303,10 @@ describe('fee waiver with supervisor approval', () => {
       error: { code: 'INVALID_OTP' },
     })
     expect(await app.services.db('staff').where({ staff_id: 'S001' }).first()).toMatchObject({
-      failed_logins: 1,
+      failed_logins: 0,
+    })
+    expect(await app.services.db('approval_locks').where({ staff_id: 'S001' }).first()).toMatchObject({
+      failed_attempts: 1,
     })
     expect(
       await snapshot(
@@ -314,7 +317,7 @@ describe('fee waiver with supervisor approval', () => {
     for (let i = 0; i < 4; i++) await issue({ ...approvalBy(app, 'S001'), totp: '000000' })
     expect(await issue(approvalBy(app, 'S001'))).toMatchObject({
       ok: false,
-      error: { code: 'ACCOUNT_LOCKED' },
+      error: { code: 'APPROVAL_LOCKED' },
     })
   })
 

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { createApp } from '../app'
 import { createHandlers, logToStderr } from '../ipc/handlers'
 import { FileKeyStore } from '../../core/security/keyStore'
+import { lockDatabase } from '../shell/instanceLock'
 import { startBridge } from './server'
 import { startNodeFileLog } from '../logging/nodeLog'
 import { failureLoggerFor } from '../logging/fileLog'
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
 
   const dbFile = resolve(values.db)
   mkdirSync(dirname(dbFile), { recursive: true })
+  // One process per database: a second browser-mode start on the same file is refused.
+  const unlockDatabase = lockDatabase(dbFile)
+  process.on('exit', unlockDatabase)
   const keyFile = resolve(values['key-file'] ?? join(dirname(dbFile), 'token-desk.key'))
   // Rotating log files beside the database (issue 12b); failures still go to stderr as well.
   const logDirectory = join(dirname(dbFile), 'logs')
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     idleLockSeconds: idle,
     logDirectory,
     shell: { kind: 'browser', runtime: `Node ${process.versions.node}` },
+    dailyBackups: true,
   })
   const logToFile = failureLoggerFor(log)
   const invoke = createHandlers(app, (channel, error) => {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
+import { isChannelName } from '../../shared/contract'
 import type { Invoke } from '../ipc/handlers'
 import { CONTENT_SECURITY_POLICY } from '../security/csp'
 
@@ -30,6 +31,30 @@ function sameSecret(given: unknown, expected: string): boolean {
 }
 
 /**
+ * DNS rebinding: a page on a foreign site whose name is made to resolve to 127.0.0.1 reaches this port
+ * with its own name in `Host` and its own origin in `Origin`. Only the loopback names with our port are
+ * accepted in `Host`; `Origin`, when a browser sends one, must be one of those same addresses.
+ */
+export function loopbackAuthorities(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+}
+
+export function isLoopbackHost(host: unknown, port: number): boolean {
+  return typeof host === 'string' && loopbackAuthorities(port).has(host.toLowerCase())
+}
+
+export function isOwnOrigin(origin: unknown, port: number): boolean {
+  if (origin === undefined) return true
+  if (typeof origin !== 'string') return false
+  try {
+    const url = new URL(origin)
+    return url.protocol === 'http:' && url.origin === origin && isLoopbackHost(url.host, port)
+  } catch {
+    return false
+  }
+}
+
+/**
  * Browser mode: the same handler table over HTTP on the loopback address. Every API call must carry the
  * per-launch token; the page gets it once, from the URL the launcher prints.
  */
@@ -47,6 +72,32 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     reply.header('Referrer-Policy', 'no-referrer')
     reply.header('Cache-Control', 'no-store')
     return payload
+  })
+
+  // Parser refusals (a body over 1 MiB, broken JSON) answer in the same typed shape as everything else.
+  server.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const message =
+      status === 413
+        ? 'the request body is over 1 MiB'
+        : status < 500
+          ? 'the request is not valid'
+          : 'internal error'
+    return reply.code(status).send({ error: { code: status < 500 ? 'VALIDATION' : 'INTERNAL', message } })
+  })
+
+  // The port is known once listening; until then nothing is answered.
+  let listeningPort = -1
+  server.addHook('onRequest', async (req, reply) => {
+    if (!isLoopbackHost(req.headers.host, listeningPort)) {
+      return reply
+        .code(421)
+        .send({ error: { code: 'FORBIDDEN', message: 'the Host is not this loopback address and port' } })
+    }
+    if (!isOwnOrigin(req.headers.origin, listeningPort)) {
+      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'foreign Origin' } })
+    }
   })
 
   await server.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })
@@ -67,11 +118,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!body || typeof body !== 'object') {
       return reply.code(400).send({ error: { code: 'VALIDATION', message: 'body must be {channel, input}' } })
     }
+    // Checked before any use: a crafted object ({"toString": null}) must never reach string handling.
+    if (!isChannelName(body.channel)) {
+      return reply.code(400).send({ error: { code: 'UNKNOWN_CHANNEL', message: 'unknown channel' } })
+    }
     return options.invoke(`browser:${client}`, body.channel, body.input)
   })
 
   const address = await server.listen({ host, port: options.port })
   const port = new URL(address).port
+  listeningPort = Number(port)
   return {
     url: `http://${host === '::1' ? '[::1]' : host}:${port}/?token=${options.token}`,
     server,

@@ -14,6 +14,7 @@ import type { Services, TokenDeskApp } from '../app'
 import type { Session } from '../services/sessions'
 import { listAudit } from '../services/audit'
 import { issue12bHandlers } from './reportHandlers'
+import { PerAccountQueue } from './perAccountQueue'
 
 export interface Call<C extends ChannelName> {
   clientKey: string
@@ -111,6 +112,13 @@ export function describeFailure(error: unknown): string {
 export const logToStderr: FailureLogger = (channel, error) =>
   console.error(`[token-desk] ${channel} failed: ${describeFailure(error)}`)
 
+/** The channels that check a password, and whose password each checks. */
+const PASSWORD_CHECKS: Partial<Record<ChannelName, (call: Call<ChannelName>) => string | undefined>> = {
+  'auth.login': (call) => (call.input as { staffId: string }).staffId,
+  'auth.unlock': (call) => call.session?.staffId,
+  'auth.changePassword': (call) => call.session?.staffId,
+}
+
 /** What a session may call while HQ's one-time password waits to be changed. */
 const PASSWORD_CHANGE_CHANNELS = new Set<ChannelName>([
   'auth.session',
@@ -131,9 +139,14 @@ function allows(access: Access, role: Role): boolean {
  * known channel → database usable → session and role → idle lock → input schema → service → output schema.
  */
 export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = () => {}): Invoke {
+  const passwordChecks = new PerAccountQueue()
   return async (clientKey, channel, rawInput) => {
+    // Never String() a caller's value: an object with a poisoned toString would throw here.
     if (!isChannelName(channel))
-      return err('UNKNOWN_CHANNEL', `unknown channel ${String(channel).slice(0, 60)}`)
+      return err(
+        'UNKNOWN_CHANNEL',
+        typeof channel === 'string' ? `unknown channel ${channel.slice(0, 60)}` : 'unknown channel',
+      )
     const spec = channels[channel]
     if (app.state === 'corrupt') {
       if (channel === 'app.status')
@@ -166,7 +179,10 @@ export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = ()
       const parsed = spec.input.safeParse(rawInput ?? {})
       if (!parsed.success) return err('VALIDATION', 'the input is not valid', issuesToFields(parsed.error))
       const run = implementation[channel] as (s: Services, call: Call<ChannelName>) => Promise<unknown>
-      const value = await run(s, { clientKey, session, input: parsed.data })
+      const call = { clientKey, session, input: parsed.data }
+      // Password checks queue per account: a flood against one account cannot slow the others.
+      const account = PASSWORD_CHECKS[channel]?.(call)
+      const value = await (account ? passwordChecks.run(account, () => run(s, call)) : run(s, call))
       return ok(spec.output.parse(value))
     } catch (e) {
       if (e instanceof DomainError) return e.toResult()

@@ -3,11 +3,11 @@ import { authenticator } from 'otplib'
 import type { Role } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { AFTER_GOOD_PASSWORD, afterWrongPassword, isLockedOut } from '../../core/domain/lockout'
+import { isLockedOut, type LoginCounter } from '../../core/domain/lockout'
+import { acceptedSteps } from '../../shared/otpWindow'
 import { verifyPassword } from '../../core/security/passwords'
 import type { SecretBox } from '../../core/security/secretBox'
 import type { AuditLog } from './audit'
-import type { SessionTable } from './sessions'
 
 export interface ApprovalInput {
   staffId: string
@@ -27,6 +27,15 @@ interface StaffRow {
 }
 
 const TOTP_STEP_SECONDS = 30
+/** Wrong approval attempts before this PC stops taking the supervisor's approvals, and for how long. */
+export const MAX_FAILED_APPROVALS = 5
+export const APPROVAL_LOCK_MINUTES = 10
+
+interface ApprovalLockRow {
+  staff_id: string
+  failed_attempts: number
+  locked_until: string | null
+}
 
 /** A checked approval: who approved, and the TOTP step their code belonged to. */
 export interface Approval {
@@ -37,8 +46,12 @@ export interface Approval {
 /**
  * A supervisor approving at the teller's PC (DOMAIN.md: Staff and approvals): staff ID, password and
  * the 6-digit TOTP from the supervisor's own authenticator. Maker ≠ checker is enforced here, in the
- * service, not only on the screen. Wrong passwords and wrong codes count toward the supervisor's
- * lockout; that count is committed even though the approval fails.
+ * service, not only on the screen.
+ *
+ * Wrong passwords and wrong codes count in this PC's approval lock for that supervisor (table
+ * approval_locks), never in their login counter: otherwise one teller typing five wrong codes could lock
+ * every supervisor out of logging in and end their sessions. The count is committed even though the
+ * approval fails; a good approval resets it. A supervisor whose login is locked cannot approve either.
  */
 export class ApprovalService {
   constructor(
@@ -46,7 +59,6 @@ export class ApprovalService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly secretBox: SecretBox,
-    private readonly sessions: SessionTable,
   ) {}
 
   /**
@@ -64,33 +76,38 @@ export class ApprovalService {
       throw new DomainError('APPROVER_INVALID', 'the supervisor has not enrolled an authenticator app')
     }
     const now = this.clock.now()
-    const counter = { failedLogins: staff.failed_logins, lockedUntil: staff.locked_until }
-    if (isLockedOut(counter, now)) throw new DomainError('ACCOUNT_LOCKED', 'the approver’s account is locked')
+    if (isLockedOut({ failedLogins: staff.failed_logins, lockedUntil: staff.locked_until }, now))
+      throw new DomainError('ACCOUNT_LOCKED', 'the approver’s account is locked')
+    const counter = await this.approvalCounter(staff.staff_id)
+    if (isLockedOut(counter, now))
+      throw new DomainError('APPROVAL_LOCKED', 'approvals by this supervisor are locked at this PC')
 
     const passwordOk = await verifyPassword(input.password, staff.password_hash)
     const step = passwordOk ? this.matchingStep(staff, input.totp) : null
     const replay = step !== null && staff.totp_last_step !== null && step <= staff.totp_last_step
     if (step === null || replay) {
-      const next = afterWrongPassword(counter, now)
+      const next = afterWrongApproval(counter, now)
       await this.db.transaction(async (trx) => {
-        await trx('staff').where({ staff_id: staff.staff_id }).update({
-          failed_logins: next.failedLogins,
-          locked_until: next.lockedUntil,
-          updated_at: now.toISOString(),
-        })
+        await trx('approval_locks')
+          .insert({
+            staff_id: staff.staff_id,
+            failed_attempts: next.failedLogins,
+            locked_until: next.lockedUntil,
+            updated_at: now.toISOString(),
+          })
+          .onConflict('staff_id')
+          .merge()
         await this.audit.append(trx, {
-          actor: staff.staff_id,
-          action: next.justLocked ? 'auth.account_locked' : 'approval.failed',
+          actor: maker,
+          action: next.justLocked ? 'approval.locked' : 'approval.failed',
           entity: 'staff',
           entityKey: staff.staff_id,
           before: counter,
-          after: { failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, for: action, maker },
+          after: { failedApprovals: next.failedLogins, lockedUntil: next.lockedUntil, for: action, maker },
         })
       })
-      if (next.justLocked) {
-        this.sessions.deleteStaff(staff.staff_id)
-        throw new DomainError('ACCOUNT_LOCKED', 'the approver’s account is now locked')
-      }
+      if (next.justLocked)
+        throw new DomainError('APPROVAL_LOCKED', 'approvals by this supervisor are now locked at this PC')
       if (!passwordOk) throw new DomainError('INVALID_CREDENTIALS', 'the approver’s password is wrong')
       throw new DomainError(
         'INVALID_OTP',
@@ -106,20 +123,38 @@ export class ApprovalService {
     if (!row || (row.totp_last_step !== null && approval.step <= row.totp_last_step)) {
       throw new DomainError('INVALID_OTP', 'this code was already used; wait for the next one')
     }
-    await trx('staff')
-      .where({ staff_id: approval.checker })
-      .update({ ...toColumns(AFTER_GOOD_PASSWORD), totp_last_step: approval.step })
+    await trx('staff').where({ staff_id: approval.checker }).update({ totp_last_step: approval.step })
+    await trx('approval_locks').where({ staff_id: approval.checker }).delete()
+  }
+
+  private async approvalCounter(staffId: string): Promise<LoginCounter> {
+    const row = await this.db<ApprovalLockRow>('approval_locks').where({ staff_id: staffId }).first()
+    return { failedLogins: row?.failed_attempts ?? 0, lockedUntil: row?.locked_until ?? null }
   }
 
   private matchingStep(staff: StaffRow, code: string): number | null {
     const secret = this.secretBox.open(staff.totp_secret_sealed!, `totp:${staff.staff_id}`).toString('utf8')
-    const checker = authenticator.clone({ window: 1, epoch: this.clock.now().getTime() })
-    const delta = checker.checkDelta(code, secret)
-    if (delta === null) return null
-    return Math.floor(this.clock.now().getTime() / 1000 / TOTP_STEP_SECONDS) + delta
+    const { from, to } = acceptedSteps(this.clock.now().getTime(), TOTP_STEP_SECONDS)
+    for (let step = from; step <= to; step++) {
+      const atStep = authenticator.clone({ epoch: step * TOTP_STEP_SECONDS * 1000 })
+      if (atStep.check(code, secret)) return step
+    }
+    return null
   }
 }
 
-function toColumns(counter: { failedLogins: number; lockedUntil: string | null }) {
-  return { failed_logins: counter.failedLogins, locked_until: counter.lockedUntil }
+/**
+ * The approval counter after one more wrong attempt: the same shape as the login rule (a lock that ran
+ * out starts the count again; the fifth locks and starts a fresh count), with its own limit and timeout.
+ */
+export function afterWrongApproval(counter: LoginCounter, now: Date): LoginCounter & { justLocked: boolean } {
+  const failed = (counter.lockedUntil && !isLockedOut(counter, now) ? 0 : counter.failedLogins) + 1
+  if (failed >= MAX_FAILED_APPROVALS) {
+    return {
+      failedLogins: 0,
+      lockedUntil: new Date(now.getTime() + APPROVAL_LOCK_MINUTES * 60_000).toISOString(),
+      justLocked: true,
+    }
+  }
+  return { failedLogins: failed, lockedUntil: null, justLocked: false }
 }

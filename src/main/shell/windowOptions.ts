@@ -24,6 +24,8 @@ export function mainWindowOptions(preloadPath: string) {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // A middle click on a link would open it through the auxclick event; the app has no use for it.
+      disableBlinkFeatures: 'Auxclick',
     },
   }
 }

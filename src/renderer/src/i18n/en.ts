@@ -409,6 +409,8 @@ const en: typeof ja = {
     SESSION_LOCKED: 'The screen is locked.',
     INVALID_CREDENTIALS: 'Staff ID or password is wrong.',
     ACCOUNT_LOCKED: 'Five wrong passwords in a row: this account is locked for 15 minutes.',
+    APPROVAL_LOCKED:
+      'Five wrong approval attempts at this PC: this supervisor’s approvals are refused here for 10 minutes (their login still works).',
     INVALID_OTP: 'The one-time password (code) does not match. Enter the newest value shown.',
     NOT_FOUND: 'No such customer.',
     CONFLICT: 'This cannot be done in the current state.',

@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { Knex } from 'knex'
+import sqlite3 from 'sqlite3'
+import type { Clock } from '../clock'
+import { checkIntegrity } from './connection'
+import { migrationSource } from './migrations'
+
+/** node-sqlite3's handle on sqlite3_backup_* (the package ships no typings for it). */
+interface SqliteBackup {
+  step(pages: number, callback: (e: Error | null) => void): void
+  finish(callback?: (e: Error | null) => void): void
+  readonly completed: boolean
+  readonly failed: boolean
+}
+type BackupCapable = sqlite3.Database & {
+  backup(
+    filename: string,
+    destName: string,
+    sourceName: string,
+    filenameIsDest: boolean,
+    callback: (e: Error | null) => void,
+  ): SqliteBackup
+}
+
+/** How many backups of each kind are kept (issue 10: 14 kept). */
+export const BACKUPS_KEPT = 14
+export const DAY_MS = 24 * 60 * 60 * 1000
+export type BackupKind = 'daily' | 'premigration' | 'prerestore'
+
+export function backupDirFor(dbFile: string): string {
+  return join(dirname(dbFile), 'backups')
+}
+
+/**
+ * Copies the open database to `file` with SQLite's online backup API: all pages in one step, on the
+ * app's single connection, so the copy is one consistent moment even while the desk is in use.
+ */
+export async function backupTo(db: Knex, file: string): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true })
+  const conn = (await db.client.acquireConnection()) as BackupCapable
+  try {
+    await copyPages(conn, file, true)
+  } finally {
+    await db.client.releaseConnection(conn)
+  }
+}
+
+function copyPages(conn: BackupCapable, file: string, fileIsDest: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const backup = conn.backup(file, 'main', 'main', fileIsDest, (e) => {
+      if (e) return reject(e)
+      backup.step(-1, (stepError) => {
+        backup.finish(() => {
+          if (stepError) reject(stepError)
+          else if (!backup.completed) reject(new Error(`the backup to ${file} did not complete`))
+          else resolve()
+        })
+      })
+    })
+  })
+}
+
+function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')
+}
+
+export interface BackupFile {
+  file: string
+  kind: BackupKind
+  takenAt: Date
+}
+
+const NAME = /^token-desk-(\d{8}T\d{6}Z)-(daily|premigration|prerestore)\.sqlite$/
+
+/** Backups in the folder, newest first. */
+export function listBackups(dir: string): BackupFile[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .map((name) => ({ name, m: NAME.exec(name) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ name, m }) => {
+      const s = m[1]!
+      const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`
+      return { file: join(dir, name), kind: m[2] as BackupKind, takenAt: new Date(iso) }
+    })
+    .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || b.file.localeCompare(a.file))
+}
+
+/** Keeps the newest BACKUPS_KEPT of each kind. */
+export function pruneBackups(dir: string, kept = BACKUPS_KEPT): void {
+  const byKind = new Map<BackupKind, BackupFile[]>()
+  for (const b of listBackups(dir)) byKind.set(b.kind, [...(byKind.get(b.kind) ?? []), b])
+  for (const list of byKind.values()) for (const old of list.slice(kept)) rmSync(old.file, { force: true })
+}
+
+/** Takes one backup of the given kind into the folder beside the database, then prunes. */
+export async function takeBackup(db: Knex, dir: string, kind: BackupKind, now: Date): Promise<string> {
+  let file = join(dir, `token-desk-${stamp(now)}-${kind}.sqlite`)
+  // Two backups in the same second (a test, a restart loop) must not overwrite each other.
+  for (let n = 1; existsSync(file); n++)
+    file = join(dir, `token-desk-${stamp(new Date(now.getTime() + n * 1000))}-${kind}.sqlite`)
+  await backupTo(db, file)
+  pruneBackups(dir)
+  return file
+}
+
+/** The daily backup: taken when the newest daily one is a day old or more (or there is none). */
+export async function backupIfDue(db: Knex, dir: string, clock: Clock): Promise<string | null> {
+  const now = clock.now()
+  const last = listBackups(dir).find((b) => b.kind === 'daily')
+  if (last && now.getTime() - last.takenAt.getTime() < DAY_MS) return null
+  return takeBackup(db, dir, 'daily', now)
+}
+
+/**
+ * Migrates the database, first taking a backup when a migration is pending on a database that already
+ * holds data, so a migration that goes wrong can be undone with `npm run db:restore`.
+ */
+export async function migrateWithBackup(db: Knex, dir: string, clock: Clock): Promise<string | null> {
+  const [done, pending] = (await db.migrate.list({ migrationSource })) as [unknown[], unknown[]]
+  let file: string | null = null
+  if (pending.length > 0 && done.length > 0) file = await takeBackup(db, dir, 'premigration', clock.now())
+  await db.migrate.latest({ migrationSource })
+  return file
+}
+
+/**
+ * Runs the daily backup now and then every hour while the app is open (a missed day is caught up).
+ * The returned stop() waits for a backup in progress, so the database is not closed under it.
+ */
+export function scheduleDailyBackups(
+  db: Knex,
+  dir: string,
+  clock: Clock,
+  onError: (e: unknown) => void,
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve()
+  const run = () => {
+    running = backupIfDue(db, dir, clock).catch(onError)
+  }
+  run()
+  const timer = setInterval(run, 60 * 60 * 1000)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
+}
+
+function openRaw(file: string, mode: number): Promise<BackupCapable> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, mode, (e) => (e ? reject(e) : resolve(db as BackupCapable)))
+  })
+}
+
+function closeRaw(db: sqlite3.Database): Promise<void> {
+  return new Promise((resolve, reject) => db.close((e) => (e ? reject(e) : resolve())))
+}
+
+/**
+ * Restores `dbFile` from a backup: the backup must pass its integrity check; the current database (if
+ * any) is itself backed up first (kind 'prerestore'); then the backup's pages are copied over it with the
+ * backup API, which goes through SQLite's own locking and journal. The app must not be running.
+ */
+export async function restoreBackup(from: string, dbFile: string, now = new Date()): Promise<string | null> {
+  if (!existsSync(from) || !statSync(from).isFile()) throw new Error(`no backup file ${from}`)
+  await checkIntegrity(from)
+  const source = await openRaw(from, sqlite3.OPEN_READONLY)
+  let saved: string | null = null
+  try {
+    if (existsSync(dbFile)) {
+      const dir = backupDirFor(dbFile)
+      const current = await openRaw(dbFile, sqlite3.OPEN_READWRITE)
+      try {
+        saved = join(dir, `token-desk-${stamp(now)}-prerestore.sqlite`)
+        mkdirSync(dir, { recursive: true })
+        await copyPages(current, saved, true)
+        pruneBackups(dir)
+      } finally {
+        await closeRaw(current)
+      }
+    }
+    await copyPages(source, dbFile, true)
+  } finally {
+    await closeRaw(source)
+  }
+  await checkIntegrity(dbFile)
+  return saved
+}
