@@ -108,6 +108,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     services,
     close: async () => {
       scheduler.stop()
+      await services.customers.close()
       await db.destroy()
     },
   }

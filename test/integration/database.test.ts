@@ -34,7 +34,7 @@ describe('the local database', () => {
       ]),
     )
     const applied = await db('knex_migrations').pluck('name')
-    expect(applied).toEqual(['001_foundation', '002_counter', '003_revocations', '004_sync'])
+    expect(applied).toEqual(['001_foundation', '002_counter', '003_revocations', '004_sync', '006_speed'])
   })
 
   it('runs with WAL, foreign keys on and synchronous=FULL', async () => {
