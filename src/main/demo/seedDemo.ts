@@ -128,10 +128,10 @@ async function insertCustomers(
 }
 
 /**
- * A plain multi-row INSERT … VALUES: knex's SQLite batch insert builds a compound SELECT, which SQLite
- * caps at 500 terms and which costs more to build than the rows cost to write.
+ * A plain multi-row INSERT … VALUES (SQLite and PostgreSQL): knex's SQLite batch insert builds a
+ * compound SELECT, which SQLite caps at 500 terms and which costs more to build than the rows to write.
  */
-async function insertRows(trx: Knex.Transaction, table: string, rows: Record<string, unknown>[]) {
+export async function insertRows(trx: Knex, table: string, rows: Record<string, unknown>[]) {
   if (!rows.length) return
   const columns = Object.keys(rows[0]!)
   const perStatement = Math.max(1, Math.floor(30_000 / columns.length))

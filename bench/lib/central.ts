@@ -1,0 +1,174 @@
+// A central on 127.0.0.1 for the sync benchmarks: the demo bank plus `customers` more customers of
+// branch 001 (the demo generator's data under CIFs from 3000001), on SQLite or PostgreSQL. The
+// benchmarks talk to it only over HTTP with the sync protocol, so they measure whatever central runs.
+import { demoCustomers } from '../../src/main/demo/generator'
+import { insertRows } from '../../src/main/demo/seedDemo'
+import { MAX_MUTATIONS_PER_PUSH, SCHEMA_VERSION, type Mutation } from '../../src/shared/syncProtocol'
+import { startCentral, type TestCentral } from '../../test/support/central'
+
+export type Engine = 'sqlite' | 'postgres'
+
+export function engines(postgresUrl?: string): Engine[] {
+  return postgresUrl ? ['sqlite', 'postgres'] : ['sqlite']
+}
+
+export interface BenchCentral {
+  central: TestCentral
+  /** CIFs of the added customers whose OTP is in use (each can take one revocation request). */
+  inUse: string[]
+  close(): Promise<void>
+}
+
+const CHUNK = 5000
+
+export async function benchCentral(
+  engine: Engine,
+  customers: number,
+  postgresUrl?: string,
+): Promise<BenchCentral> {
+  if (engine === 'postgres') process.env['TEST_POSTGRES_URL'] = postgresUrl
+  const central = await startCentral(engine)
+  const inUse: string[] = []
+  const { db } = central
+  let version = Number((await db('meta').where({ key: 'version' }).first('value')).value)
+  let customerRows: Record<string, unknown>[] = []
+  let tokenRows: Record<string, unknown>[] = []
+  const flush = async () => {
+    version++
+    await db.transaction(async (trx) => {
+      await insertRows(
+        trx,
+        'customers',
+        customerRows.map((r) => ({ ...r, version })),
+      )
+      await insertRows(
+        trx,
+        'tokens',
+        tokenRows.map((r) => ({ ...r, version })),
+      )
+      await trx('meta').where({ key: 'version' }).update({ value: version })
+    })
+    customerRows = []
+    tokenRows = []
+  }
+  let i = 0
+  for (const c of demoCustomers({ customers, seed: 7 })) {
+    const cif = String(3_000_001 + i)
+    customerRows.push({
+      cif,
+      branch_code: '001',
+      name_kanji: c.nameKanji,
+      name_kana: c.nameKana,
+      birth_date: c.birthDate,
+      phone: c.phone,
+      accounts_json: JSON.stringify(c.accounts),
+      otp_status: c.otpStatus,
+      status_changed_at: c.statusChangedAt,
+    })
+    c.tokens.forEach((t, ti) =>
+      tokenRows.push({
+        uid: `bench-${i}-${ti}`,
+        cif,
+        kind: t.kind,
+        serial: null,
+        state: t.state,
+        issued_at: t.issuedAt,
+        activated_at: t.activatedAt,
+        revoked_at: t.revokedAt,
+      }),
+    )
+    if (c.otpStatus === 'in_use') inUse.push(cif)
+    i++
+    if (customerRows.length === CHUNK) await flush()
+  }
+  if (customerRows.length) await flush()
+  if (engine === 'postgres') await db.raw('ANALYZE')
+  return { central, inUse, close: () => central.close() }
+}
+
+/** A workstation enrolled at branch 001, speaking the protocol over HTTP. */
+export class Workstation {
+  private nextId = 1
+  cookie: number | null = null
+
+  private constructor(
+    readonly url: string,
+    readonly clientId: string,
+    private readonly auth: string,
+  ) {}
+
+  static async enroll(central: TestCentral, name: string): Promise<Workstation> {
+    const res = await fetch(`${central.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        branchCode: '001',
+        enrollmentCode: await central.enrollmentCode(),
+        workstationName: name,
+      }),
+    })
+    if (!res.ok) throw new Error(`enrolment refused: ${res.status}`)
+    const { clientId, secret } = (await res.json()) as { clientId: string; secret: string }
+    return new Workstation(central.url, clientId, `Bearer ${clientId}.${secret}`)
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: this.auth },
+      body: JSON.stringify(body),
+    })
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+    return (await res.json()) as T
+  }
+
+  /** A revocation request for each CIF, as the counter queues them (the protocol's mutation shape). */
+  revocationRequests(cifs: string[]): Mutation[] {
+    return cifs.map((cif) => ({
+      id: this.nextId++,
+      name: 'revocation.request' as const,
+      args: {
+        requestId: crypto.randomUUID(),
+        cif,
+        tokenId: null,
+        channel: 'in_person',
+        reason: 'unneeded',
+        identity: { kind: 'passport', last4: '1234' },
+      },
+      createdAt: new Date().toISOString(),
+      actor: 'T001',
+    }))
+  }
+
+  /** Drains a queue the way the branch client does: batches of the protocol's maximum, in order. */
+  async drain(queue: Mutation[]): Promise<{ applied: number; rejected: number }> {
+    let applied = 0
+    let rejected = 0
+    for (let i = 0; i < queue.length; i += MAX_MUTATIONS_PER_PUSH) {
+      const res = await this.push(queue.slice(i, i + MAX_MUTATIONS_PER_PUSH))
+      for (const r of res.results) r.status === 'rejected' ? rejected++ : applied++
+    }
+    return { applied, rejected }
+  }
+
+  push(mutations: Mutation[]) {
+    return this.post<{ lastMutationId: number; results: { status: string; code?: string }[] }>(
+      '/v1/sync/push',
+      {
+        clientId: this.clientId,
+        schemaVersion: SCHEMA_VERSION,
+        mutations,
+      },
+    )
+  }
+
+  /** One pull from the saved cookie; the cookie moves on. */
+  async pull(): Promise<{ entries: number; more: boolean }> {
+    const res = await this.post<{ cookie: number; patch: unknown[]; more: boolean }>('/v1/sync/pull', {
+      clientId: this.clientId,
+      cookie: this.cookie,
+    })
+    this.cookie = res.cookie
+    return { entries: res.patch.length, more: res.more }
+  }
+}
