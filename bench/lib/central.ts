@@ -94,7 +94,7 @@ export class Workstation {
   private constructor(
     readonly url: string,
     readonly clientId: string,
-    private readonly auth: string,
+    readonly auth: string,
   ) {}
 
   static async enroll(central: TestCentral, name: string): Promise<Workstation> {
