@@ -2,31 +2,23 @@
 // another process (bench/lib/loadClient.ts) against a central with 100,000 customers. First 50, 100 and
 // 200 PCs at the real 10 s period, then 200 PCs cycling ever faster to find the highest push rate whose
 // p99 stays within 100 ms. Target: p99 ≤ 100 ms at 200 PCs on SQLite and PostgreSQL.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchCentral, engines, Workstation } from './lib/central'
+import { runTs } from './lib/child'
 import type { LoadConfig, PhaseResult } from './lib/loadClient'
 import { count, ms, percentile, type BenchOptions, type Table } from './lib/report'
 
-function runClients(config: LoadConfig): Promise<PhaseResult[]> {
+async function runClients(config: LoadConfig): Promise<PhaseResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-load-'))
   const file = join(dir, 'config.json')
   writeFileSync(file, JSON.stringify(config))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'lib/loadClient.ts'), file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      rmSync(dir, { recursive: true, force: true })
-      if (code !== 0) reject(new Error(`load clients exited with ${code}`))
-      else resolve(JSON.parse(out) as PhaseResult[])
-    })
-  })
+  try {
+    return await runTs<PhaseResult[]>(join(__dirname, 'lib/loadClient.ts'), [file])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 export async function load(options: BenchOptions): Promise<Table[]> {

@@ -15,7 +15,8 @@ interface PouchDb {
 type PouchCtor = { new (name: string, options?: object): PouchDb; defaults(o: object): PouchCtor }
 
 const load = createRequire(__filename)
-const PouchDB = (load('pouchdb-core') as { plugin(p: unknown): PouchCtor & { plugin(p: unknown): never } })
+type Pluggable = { plugin(p: unknown): Pluggable }
+const PouchDB = (load('pouchdb-core') as Pluggable)
   .plugin(load('pouchdb-adapter-memory'))
   .plugin(load('pouchdb-adapter-http'))
   .plugin(load('pouchdb-replication'))

@@ -7,7 +7,6 @@ import type { Knex } from 'knex'
 export async function up(db: Knex): Promise<void> {
   await db.raw('CREATE INDEX customers_kana_key_cif_index ON customers (name_kana_key, cif)')
   await db.raw('DROP INDEX IF EXISTS customers_name_kana_key_index')
-  await db.raw('ANALYZE')
 }
 
 export async function down(db: Knex): Promise<void> {
