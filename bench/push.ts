@@ -12,7 +12,11 @@ export async function push(options: BenchOptions): Promise<Table[]> {
   const times = new Map<string, number>()
   for (const engine of engines(options.postgresUrl)) {
     // About a third of demo customers use their OTP: enough for every queue, at a bank-like size.
-    const bench = await benchCentral(engine, Math.max(200_000, needed * 4), options.postgresUrl)
+    const bench = await benchCentral(
+      engine,
+      options.smoke ? 500 : Math.max(200_000, needed * 4),
+      options.postgresUrl,
+    )
     try {
       let offset = 0
       for (const size of sizes) {

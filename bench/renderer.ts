@@ -82,36 +82,6 @@ async function startBrowserMode(dbFile: string): Promise<{ url: string; stop(): 
   }
 }
 
-/**
- * Marks, inside the page, when the login form and each new page of search results are painted: a
- * mutation observer sees the element, and the next animation frame is when it is on screen.
- */
-function paintProbe(): void {
-  const w = window as unknown as { loginPainted?: number; searchPaints: number[] }
-  w.searchPaints = []
-  let enterAt = 0
-  let before = ''
-  document.addEventListener(
-    'keydown',
-    (e) => {
-      if (e.key !== 'Enter' || !(e.target as HTMLElement).closest('[data-testid="search-query"]')) return
-      enterAt = performance.now()
-      before = document.querySelector('[data-testid="search-results"] tbody')?.innerHTML ?? ''
-    },
-    true,
-  )
-  new MutationObserver(() => {
-    if (w.loginPainted === undefined && document.querySelector('[data-testid="login-staff-id"]'))
-      requestAnimationFrame(() => (w.loginPainted ??= performance.now()))
-    const rows = document.querySelector('[data-testid="search-results"] tbody')?.innerHTML ?? ''
-    if (enterAt && rows && rows !== before) {
-      const started = enterAt
-      enterAt = 0
-      requestAnimationFrame(() => w.searchPaints.push(performance.now() - started))
-    }
-  }).observe(document, { childList: true, subtree: true })
-}
-
 async function kanaPrefixes(dbFile: string, n: number): Promise<string[]> {
   const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY)
   const rows = await new Promise<{ p: string }[]>((res, rej) =>
@@ -144,12 +114,14 @@ export async function renderer(options: BenchOptions): Promise<Table[]> {
       const desk = await startBrowserMode(dbFile)
       try {
         const page = await browser.newPage({ locale: 'ja-JP' })
-        await page.addInitScript(paintProbe)
+        await page.addInitScript({ path: join(__dirname, 'lib/paintProbe.js') })
         const logins: number[] = []
         for (let i = 0; i < (options.smoke ? 1 : 5); i++) {
           await page.goto(desk.url)
-          await page.waitForFunction(() => (window as unknown as { loginPainted?: number }).loginPainted)
-          logins.push(await page.evaluate(() => (window as unknown as { loginPainted: number }).loginPainted))
+          await page.waitForFunction(() => (globalThis as unknown as { loginPainted?: number }).loginPainted)
+          logins.push(
+            await page.evaluate(() => (globalThis as unknown as { loginPainted: number }).loginPainted),
+          )
         }
         await page.getByTestId('login-staff-id').fill('T001')
         await page.getByTestId('login-password').fill('demo-T001')
@@ -164,12 +136,12 @@ export async function renderer(options: BenchOptions): Promise<Table[]> {
           await box.press('Enter')
           done++
           await page.waitForFunction(
-            (n) => (window as unknown as { searchPaints: number[] }).searchPaints.length >= n,
+            (n) => (globalThis as unknown as { searchPaints: number[] }).searchPaints.length >= n,
             done,
           )
         }
         const paints = await page.evaluate(
-          () => (window as unknown as { searchPaints: number[] }).searchPaints,
+          () => (globalThis as unknown as { searchPaints: number[] }).searchPaints,
         )
         rows.push([
           count(customers),

@@ -146,7 +146,10 @@ export class Workstation {
     let rejected = 0
     for (let i = 0; i < queue.length; i += MAX_MUTATIONS_PER_PUSH) {
       const res = await this.push(queue.slice(i, i + MAX_MUTATIONS_PER_PUSH))
-      for (const r of res.results) r.status === 'rejected' ? rejected++ : applied++
+      for (const r of res.results) {
+        if (r.status === 'rejected') rejected++
+        else applied++
+      }
     }
     return { applied, rejected }
   }

@@ -58,7 +58,10 @@ export function lookupSql(by: SearchBy) {
   }
 }
 
-type Statements = Record<SearchBy, { first: sqlite3.Statement; after: sqlite3.Statement; count: sqlite3.Statement }>
+type Statements = Record<
+  SearchBy,
+  { first: sqlite3.Statement; after: sqlite3.Statement; count: sqlite3.Statement }
+>
 
 export class CustomerLookup {
   private opened: Promise<{ conn: sqlite3.Database; statements: Statements }> | null = null

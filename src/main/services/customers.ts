@@ -25,7 +25,6 @@ const SUBJECTS: Record<string, AccountSubject> = {
   chochiku: 'chochiku',
 }
 
-
 /** Works out what a teller typed into the one search box. */
 export function classifyQuery(raw: string): { by: SearchBy; value: string } | null {
   const q = raw.normalize('NFKC').trim()
