@@ -18,7 +18,16 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['src/main/**', 'src/preload/**', 'scripts/**', 'test/**', 'bench/**', '*.config.*'],
+    files: [
+      'src/main/**',
+      'src/core/**',
+      'src/central/**',
+      'src/preload/**',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+      '*.config.*',
+    ],
     languageOptions: { globals: globals.node },
   },
   {
@@ -35,6 +44,36 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: ['electron', 'node:*', 'fs', 'path', 'knex', 'sqlite3', '**/main/**', '**/preload/**'] },
+      ],
+    },
+  },
+  {
+    // ARCHITECTURE.md: central and src/core never reach into the branch app (src/main); src/core is shared
+    // node-side code that imports src/shared only.
+    files: ['src/central/**', 'src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'] },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/main/**', '**/central/**', '**/renderer/**', '**/preload/**', 'electron'] },
+      ],
+    },
+  },
+  {
+    // The sandboxed preload is tiny and imports only src/shared.
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/main/**', '**/core/**', '**/central/**', '**/renderer/**'] },
       ],
     },
   },

@@ -1,7 +1,7 @@
 // A central on 127.0.0.1 for the sync benchmarks: the demo bank plus `customers` more customers of
 // branch 001 (the demo generator's data under CIFs from 3000001), on SQLite or PostgreSQL. The
 // benchmarks talk to it only over HTTP with the sync protocol, so they measure whatever central runs.
-import { demoCustomers } from '../../src/main/demo/generator'
+import { demoCustomers } from '../../src/core/demo/generator'
 import { insertRows } from '../../src/main/demo/seedDemo'
 import { MAX_MUTATIONS_PER_PUSH, SCHEMA_VERSION, type Mutation } from '../../src/shared/syncProtocol'
 import { startCentral, type TestCentral } from '../../test/support/central'

@@ -4,7 +4,7 @@
 import sqlite3 from 'sqlite3'
 import { createApp } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 import { classifyQuery } from '../../src/main/services/customers'
 import { lookupSql, PAGE_SIZE, type SearchBy } from '../../src/main/services/customerLookup'
 

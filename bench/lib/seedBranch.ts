@@ -4,8 +4,8 @@ import { rmSync } from 'node:fs'
 import { createApp } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
 import { seedDemoAtScale } from '../../src/main/demo/seedDemo'
-import { FileKeyStore } from '../../src/main/security/keyStore'
-import { SecretBox } from '../../src/main/security/secretBox'
+import { FileKeyStore } from '../../src/core/security/keyStore'
+import { SecretBox } from '../../src/core/security/secretBox'
 import { AuditLog } from '../../src/main/services/audit'
 
 async function main(): Promise<void> {

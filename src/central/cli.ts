@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { FileKeyStore } from '../main/security/keyStore'
-import { SecretBox } from '../main/security/secretBox'
+import { FileKeyStore } from '../core/security/keyStore'
+import { SecretBox } from '../core/security/secretBox'
 import { openCentralDb, migrateCentral } from './db'
 import { importCustomers } from './customerImport'
 import { Hq } from './hq'
+import { CLI_ACTOR } from './hqActor'
+import { addStaff, disableStaff, moveStaff, resetStaffPassword, setStaffRole } from './staffAdmin'
+import type { Role } from '../shared/domain'
 import { parsePskc } from './pskc'
 import { buildCentral } from './server'
 import { createEnrollmentCode } from './sync'
@@ -15,6 +18,10 @@ const USAGE = `npm run central -- <command> [--db FILE | DATABASE_URL=postgres:/
   branch add --code 001 --name NAME
   enroll-code --branch 001
   staff add --branch 001 --id S001 --name NAME --role teller|supervisor|admin   (password on stdin)
+  staff disable --id S001
+  staff role --id S001 --role teller|supervisor|admin
+  staff move --id S001 --branch 002
+  staff reset-password --id S001   (new password on stdin; must be changed at next login)
   customers import --file FILE.csv   (columns: cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status)
   customers activate --cif C
   tokens import-pskc --file FILE [--key HEX | --password-stdin]
@@ -117,14 +124,44 @@ async function main(argv: string[]): Promise<number> {
         return 0
       }
       case 'staff add':
-        await hq.addStaff({
+        await addStaff(db, CLI_ACTOR, {
           branch: need('branch', values.branch),
           staffId: need('id', values.id),
           name: need('name', values.name),
-          role: need('role', values.role) as 'teller',
+          role: need('role', values.role) as Role,
           password: readStdin(),
         })
         out(`staff ${values.id} added`, { staffId: values.id })
+        return 0
+      case 'staff disable':
+        await disableStaff(db, CLI_ACTOR, { staffId: need('id', values.id) })
+        out(`staff ${values.id} disabled`, { staffId: values.id, active: false })
+        return 0
+      case 'staff role':
+        await setStaffRole(db, CLI_ACTOR, {
+          staffId: need('id', values.id),
+          role: need('role', values.role) as Role,
+        })
+        out(`staff ${values.id} is now ${values.role}`, { staffId: values.id, role: values.role })
+        return 0
+      case 'staff move':
+        await moveStaff(db, CLI_ACTOR, {
+          staffId: need('id', values.id),
+          branch: need('branch', values.branch),
+        })
+        out(`staff ${values.id} moved to branch ${values.branch}`, {
+          staffId: values.id,
+          branch: values.branch,
+        })
+        return 0
+      case 'staff reset-password':
+        await resetStaffPassword(
+          db,
+          CLI_ACTOR,
+          { staffId: need('id', values.id), password: readStdin() },
+          new Date(),
+        )
+        out(`password of ${values.id} reset; it must be changed at next login`, { staffId: values.id })
         return 0
       case 'customers import': {
         const result = await importCustomers(db, readFileSync(need('file', values.file), 'utf8'), new Date())

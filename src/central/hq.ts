@@ -1,9 +1,10 @@
 import type { Knex } from 'knex'
 import type { Role } from '../shared/domain'
-import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../main/demo/generator'
-import { verifyDeviceOtp } from '../main/domain/deviceOtp'
-import { hashPassword } from '../main/security/passwords'
-import type { SecretBox } from '../main/security/secretBox'
+import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
+import { verifyDeviceOtp } from '../core/domain/deviceOtp'
+import { hashPassword } from '../core/security/passwords'
+import type { SecretBox } from '../core/security/secretBox'
+import { demoCoreAccountRows } from './coreBanking'
 import { nextVersion } from './db'
 
 /** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
@@ -18,27 +19,6 @@ export class Hq {
     if (!/^\d{3}$/.test(code)) throw new Error('branch code is 3 digits')
     return this.db.transaction(async (trx) => {
       await trx('branches').insert({ code, name, version: await nextVersion(trx) })
-    })
-  }
-
-  async addStaff(input: { branch: string; staffId: string; name: string; role: Role; password: string }) {
-    if (!/^[A-Z][0-9]{3,5}$/.test(input.staffId))
-      throw new Error('staff ID is a capital letter and 3 to 5 digits')
-    if (!['teller', 'supervisor', 'admin'].includes(input.role))
-      throw new Error('role is teller, supervisor or admin')
-    if (input.password.length < 8) throw new Error('the password needs at least 8 characters')
-    const hash = await hashPassword(input.password)
-    await this.db.transaction(async (trx) => {
-      if (!(await trx('branches').where({ code: input.branch }).first()))
-        throw new Error(`no branch ${input.branch}`)
-      await trx('staff').insert({
-        staff_id: input.staffId,
-        branch_code: input.branch,
-        name: input.name,
-        role: input.role,
-        password_hash: hash,
-        version: await nextVersion(trx),
-      })
     })
   }
 
@@ -106,7 +86,7 @@ export class Hq {
         throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
       const version = await nextVersion(trx)
       const at = this.now().toISOString()
-      await trx('requests').where({ id }).update({ state: 'completed', version })
+      await trx('requests').where({ id }).update({ state: 'completed', decided_at: at, version })
       await trx('customers')
         .where({ cif: req.cif })
         .update({ otp_status: 'revoked', status_changed_at: at, version })
@@ -128,10 +108,13 @@ export class Hq {
       if (req.state !== 'awaiting_central')
         throw new Error(`revocation ${id} is ${req.state}, not awaiting_central`)
       const version = await nextVersion(trx)
-      await trx('requests').where({ id }).update({ state: 'rejected', decision_reason: reason, version })
+      const at = this.now().toISOString()
+      await trx('requests')
+        .where({ id })
+        .update({ state: 'rejected', decision_reason: reason, decided_at: at, version })
       await trx('customers')
         .where({ cif: req.cif })
-        .update({ otp_status: req.prev_status, status_changed_at: this.now().toISOString(), version })
+        .update({ otp_status: req.prev_status, status_changed_at: at, version })
     })
   }
 
@@ -250,6 +233,7 @@ export class Hq {
         this.secretBox.seal(seed, `seed:${serial}`),
       ).map((row) => ({ ...row, version }))
       await trx.batchInsert('inventory', inventory, 200).transacting(trx)
+      await trx.batchInsert('core_accounts', demoCoreAccountRows(bank.customers), 200).transacting(trx)
     })
     return { customers: bank.customers.length, stock: bank.stock.length }
   }

@@ -138,21 +138,77 @@ const m001: Knex.Migration = {
 }
 
 /**
- * Speed at bank scale: a push checks each request's customer for an open revocation and a live token;
- * without these indexes both checks read the whole `requests` and `tokens` tables (a million customers).
+ * Issue 8: workstations numbered per branch (receipt numbers), what a PC reports when it pushes, staff
+ * lifecycle and credentials that follow the person, tombstones for rows leaving a branch's view, central's
+ * decision times, and the demo core-banking ledger behind 口座振替.
  */
-const m005: Knex.Migration = {
+const m002: Knex.Migration = {
   async up(db) {
-    await db.schema.alterTable('requests', (t) => t.index(['cif'], 'requests_cif_index'))
-    await db.schema.alterTable('tokens', (t) => t.index(['cif'], 'tokens_cif_index'))
+    await db.schema.alterTable('clients', (t) => {
+      t.string('workstation_no', 2)
+      t.string('revoked_at')
+      t.string('last_seen_at')
+      t.string('last_push_at')
+      t.integer('queue_depth')
+      t.string('oldest_pending_at')
+      t.string('app_version')
+      t.bigInteger('audit_count')
+      t.string('audit_hash')
+      t.string('audit_anchored_at')
+    })
+    await db.schema.alterTable('staff', (t) => {
+      t.boolean('active').notNullable().defaultTo(true)
+      t.boolean('must_change_password').notNullable().defaultTo(false)
+      t.string('password_changed_at')
+      t.text('totp_secret_sealed')
+      t.string('totp_enrolled_at')
+    })
+    await db.schema.alterTable('requests', (t) => {
+      t.string('created_at')
+      t.string('decided_at')
+      t.index(['cif'])
+    })
+    await db.schema.alterTable('tokens', (t) => {
+      t.index(['cif'])
+    })
+    await db.schema.alterTable('receipts', (t) => {
+      t.string('cif', 7)
+      t.string('business_date')
+      t.string('debit_account')
+      t.string('created_at')
+    })
+    await db.schema.createTable('tombstones', (t) => {
+      t.increments('id')
+      t.string('entity').notNullable()
+      t.string('key').notNullable()
+      t.string('branch_code', 3).notNullable()
+      t.bigInteger('version').notNullable()
+      t.index(['branch_code', 'version'])
+    })
+    // The demo core-banking system: balances for the demo accounts (DOMAIN.md: 口座振替).
+    await db.schema.createTable('core_accounts', (t) => {
+      t.string('account').primary()
+      t.string('cif', 7).notNullable()
+      t.bigInteger('balance_yen').notNullable()
+      t.boolean('closed').notNullable().defaultTo(false)
+    })
+    // One debit per receipt number: a retried debit answers what the first one did.
+    await db.schema.createTable('debits', (t) => {
+      t.string('receipt_no').primary()
+      t.string('account').notNullable()
+      t.string('cif', 7).notNullable()
+      t.string('branch_code', 3).notNullable()
+      t.integer('amount_yen').notNullable()
+      t.string('client_id').notNullable()
+      t.string('debited_at').notNullable()
+    })
   },
   async down(db) {
-    await db.schema.alterTable('requests', (t) => t.dropIndex(['cif'], 'requests_cif_index'))
-    await db.schema.alterTable('tokens', (t) => t.dropIndex(['cif'], 'tokens_cif_index'))
+    for (const table of ['debits', 'core_accounts', 'tombstones']) await db.schema.dropTableIfExists(table)
   },
 }
 
-const MIGRATIONS: Record<string, Knex.Migration> = { '001_central': m001, '005_speed': m005 }
+const MIGRATIONS: Record<string, Knex.Migration> = { '001_central': m001, '002_workstations': m002 }
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(MIGRATIONS),

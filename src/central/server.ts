@@ -1,9 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import type { z } from 'zod'
-import type { SecretBox } from '../main/security/secretBox'
-import { enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
-import { authenticate, enroll, HttpError, pull, push } from './sync'
+import type { SecretBox } from '../core/security/secretBox'
+import { debitRequest, enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
+import { DemoCoreBanking, type CoreBanking } from './coreBanking'
+import { authenticate, debit, enroll, HttpError, pull, push } from './sync'
 
 export interface CentralOptions {
   db: Knex
@@ -12,6 +13,8 @@ export interface CentralOptions {
   /** A pino logger (structured logs); none in tests. */
   loggerInstance?: FastifyBaseLogger
   https?: { cert: Buffer; key: Buffer }
+  /** The bank's account system for 口座振替; the demo ledger when none is given. */
+  coreBanking?: CoreBanking
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -74,7 +77,7 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     const body = parse(pushRequest, request.body)
     if (body.clientId !== client.client_id)
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
-    return push(db, client, body.mutations, now())
+    return push(db, client, body, now(), options.secretBox)
   })
 
   app.post('/v1/sync/pull', async (request) => {
@@ -82,7 +85,16 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     const body = parse(pullRequest, request.body)
     if (body.clientId !== client.client_id)
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
-    return pull(db, client, body.cookie, options.secretBox)
+    return pull(db, client, body.cookie, options.secretBox, now())
+  })
+
+  const coreBanking = options.coreBanking ?? new DemoCoreBanking()
+  app.post('/v1/debit', async (request) => {
+    const client = await authenticate(db, request.headers.authorization)
+    const body = parse(debitRequest, request.body)
+    if (body.clientId !== client.client_id)
+      throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
+    return debit(db, client, body, coreBanking, now())
   })
 
   return app

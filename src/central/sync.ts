@@ -1,10 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import { MAX_PATCH_ENTRIES, type Mutation, type PatchOp } from '../shared/syncProtocol'
+import { MAX_PATCH_ENTRIES, type Mutation, type PatchOp, type PushRequest } from '../shared/syncProtocol'
+import { applyMutation, Rejection } from '../core/mutators'
+import type { SecretBox } from '../core/security/secretBox'
+import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
-import { MUTATIONS } from './mutations'
-import { Rejection } from './rules'
-import type { SecretBox } from '../main/security/secretBox'
+import { CentralStore } from './store'
 
 export class HttpError extends Error {
   constructor(
@@ -24,13 +25,13 @@ export interface Client {
   last_mutation_id: number
 }
 
-/** `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. */
+/** `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. A revoked PC is refused. */
 export async function authenticate(db: Knex, header: string | undefined): Promise<Client> {
   const match = /^Bearer ([A-Za-z0-9-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? '')
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'no or malformed credentials')
   const client = await db('clients').where({ client_id: match[1] }).first()
   const given = Buffer.from(sha256(match[2]!))
-  if (!client || !timingSafeEqual(given, Buffer.from(client.secret_hash))) {
+  if (!client || !timingSafeEqual(given, Buffer.from(client.secret_hash)) || client.revoked_at) {
     throw new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
   }
   return {
@@ -52,7 +53,10 @@ export async function createEnrollmentCode(db: Knex, branchCode: string, now: Da
   return code
 }
 
-/** An enrolment code is single-use and expires after 24 hours. */
+/**
+ * An enrolment code is single-use and expires after 24 hours. The PC gets the next workstation number of
+ * its branch (01, 02, …): its receipts are numbered with it, so they never collide with another PC's.
+ */
 export async function enroll(
   db: Knex,
   input: { branchCode: string; enrollmentCode: string; workstationName: string },
@@ -61,71 +65,117 @@ export async function enroll(
   return db.transaction(async (trx) => {
     const code = await trx('enrollment_codes')
       .where({ code_hash: sha256(input.enrollmentCode), branch_code: input.branchCode })
+      .forUpdate()
       .first()
     if (!code || code.used_at || code.expires_at < now.toISOString()) {
       throw new HttpError(401, 'UNAUTHENTICATED', 'unknown, used or expired enrolment code')
     }
+    const branch = await trx('branches').where({ code: input.branchCode }).forUpdate().first()
     await trx('enrollment_codes').where({ code_hash: code.code_hash }).update({ used_at: now.toISOString() })
+    const numbers = await trx('clients').where({ branch_code: input.branchCode }).pluck('workstation_no')
+    const next = Math.max(0, ...numbers.filter(Boolean).map(Number)) + 1
+    if (next > 99) throw new HttpError(409, 'NO_WORKSTATION_NUMBER', 'the branch has 99 workstations already')
+    const workstationNo = String(next).padStart(2, '0')
     const clientId = `ws-${input.branchCode}-${randomBytes(4).toString('hex')}`
     const secret = randomBytes(32).toString('base64url')
     await trx('clients').insert({
       client_id: clientId,
       branch_code: input.branchCode,
       workstation_name: input.workstationName,
+      workstation_no: workstationNo,
       secret_hash: sha256(secret),
       last_mutation_id: 0,
       created_at: now.toISOString(),
     })
-    return { clientId, secret }
+    return { clientId, secret, workstationNo, branchName: branch.name as string }
   })
 }
 
+type PushResult = { id: number; status: 'applied' | 'rejected' | 'duplicate'; code?: string }
+
+/** A constraint a mutation's own rows break (a duplicate key, a missing parent) is that mutation's fault. */
+function isConstraintError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code
+  return (
+    (typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || /^23\d{3}$/.test(code))) || false
+  )
+}
+
 /**
- * One transaction per push (SYNC-PROTOCOL.md: Push): duplicates skipped, a gap is 409, each mutation
- * applied or rejected with a code, lastMutationId and the global version stored together. An
- * unexpected failure aborts everything (the caller answers 503).
+ * One transaction per push (SYNC-PROTOCOL.md: Push): duplicates skipped, a gap is 409, each mutation parsed
+ * and applied in its own savepoint — its refusal (malformed, a rule, a constraint) is its own `rejected`
+ * result and the push goes on. Only a failure of central itself aborts everything (the caller answers 503).
  */
-export async function push(db: Knex, client: Client, mutations: Mutation[], now: Date) {
+export async function push(
+  db: Knex,
+  client: Client,
+  body: Pick<PushRequest, 'mutations' | 'status'>,
+  now: Date,
+  secretBox: SecretBox,
+) {
   return db.transaction(async (trx) => {
     const row = await trx('clients').where({ client_id: client.client_id }).forUpdate().first()
     let last = Number(row.last_mutation_id)
-    const results: { id: number; status: 'applied' | 'rejected' | 'duplicate'; code?: string }[] = []
-    const fresh = mutations.filter((m) => m.id > last)
-    for (const m of mutations) if (m.id <= last) results.push({ id: m.id, status: 'duplicate' })
-    if (fresh.length && fresh[0]!.id !== last + 1) {
-      throw new HttpError(409, 'MUTATION_GAP', `expected mutation ${last + 1}, got ${fresh[0]!.id}`)
+    const results: PushResult[] = []
+    const fresh: Mutation[] = []
+    for (const m of body.mutations) {
+      if (m.id <= last) results.push({ id: m.id, status: 'duplicate' })
+      else fresh.push(m)
     }
+    fresh.forEach((m, i) => {
+      if (m.id !== last + 1 + i)
+        throw new HttpError(409, 'MUTATION_GAP', `expected mutation ${last + 1 + i}, got ${m.id}`)
+    })
+    const at = now.toISOString()
+    await trx('clients')
+      .where({ client_id: client.client_id })
+      .update({
+        last_seen_at: at,
+        last_push_at: at,
+        ...(body.status
+          ? {
+              queue_depth: body.status.queueDepth,
+              oldest_pending_at: body.status.oldestPendingAt,
+              app_version: body.status.appVersion,
+              audit_count: body.status.auditCount,
+              audit_hash: body.status.auditHash,
+              audit_anchored_at: at,
+            }
+          : {}),
+      })
     if (!fresh.length) return { lastMutationId: last, results }
     const version = await nextVersion(trx)
     for (const m of fresh) {
-      if (m.id !== last + 1)
-        throw new HttpError(409, 'MUTATION_GAP', `expected mutation ${last + 1}, got ${m.id}`)
-      let status: 'applied' | 'rejected' = 'applied'
-      let code: string | undefined
+      let result: PushResult = { id: m.id, status: 'applied' }
       try {
-        // A savepoint per mutation: a rejected one leaves no half-applied rows behind.
         await trx.transaction((sp) =>
-          MUTATIONS[m.name]!(
-            { trx: sp, branchCode: client.branch_code, actor: m.actor, version },
+          applyMutation(
+            {
+              store: new CentralStore(sp, version, client.branch_code, secretBox),
+              branchCode: client.branch_code,
+              actor: m.actor,
+              at,
+              side: 'central',
+            },
+            m.name,
             m.args,
-            now.toISOString(),
           ),
         )
       } catch (e) {
-        if (!(e instanceof Rejection)) throw e
-        status = 'rejected'
-        code = e.code
+        if (e instanceof Rejection) result = { id: m.id, status: 'rejected', code: e.code }
+        else if (isConstraintError(e)) result = { id: m.id, status: 'rejected', code: 'CONFLICT' }
+        else throw e
       }
       await trx('mutations').insert({
         client_id: client.client_id,
         id: m.id,
         name: m.name,
-        status,
-        code: code ?? null,
+        status: result.status,
+        code: result.code ?? null,
         actor: m.actor,
         client_created_at: m.createdAt,
       })
-      results.push(code ? { id: m.id, status, code } : { id: m.id, status })
+      results.push(result)
       last = m.id
     }
     await trx('clients').where({ client_id: client.client_id }).update({ last_mutation_id: last })
@@ -133,128 +183,209 @@ export async function push(db: Knex, client: Client, mutations: Mutation[], now:
   })
 }
 
-/** The branch's rows changed after `cookie`, oldest first, at most 5,000 entries (plus the rest of the last version). */
-export async function pull(db: Knex, client: Client, cookie: number | null, secretBox: SecretBox) {
-  const current = Number((await db('meta').where({ key: 'version' }).first('value')).value)
-  const fromScratch = cookie === null || cookie > current
-  const since = fromScratch ? -1 : cookie
-  const b = client.branch_code
-  type Entry = { version: number; op: PatchOp }
-  const entries: Entry[] = []
-  for (const c of await db('customers').where({ branch_code: b }).andWhere('version', '>', since)) {
-    entries.push({
-      version: Number(c.version),
-      op: {
-        op: 'put',
-        entity: 'customer',
-        key: c.cif,
-        value: {
-          cif: c.cif,
-          nameKanji: c.name_kanji,
-          nameKana: c.name_kana,
-          birthDate: c.birth_date,
-          phone: c.phone,
-          homeBranch: c.branch_code,
-          otpStatus: c.otp_status,
-          statusChangedAt: c.status_changed_at,
-          accounts: JSON.parse(c.accounts_json),
+type Entry = { version: number; op: PatchOp }
+
+function customerPut(c: Record<string, unknown>): PatchOp {
+  return {
+    op: 'put',
+    entity: 'customer',
+    key: c['cif'] as string,
+    value: {
+      cif: c['cif'],
+      nameKanji: c['name_kanji'],
+      nameKana: c['name_kana'],
+      birthDate: c['birth_date'],
+      phone: c['phone'],
+      homeBranch: c['branch_code'],
+      otpStatus: c['otp_status'],
+      statusChangedAt: c['status_changed_at'],
+      accounts: JSON.parse(String(c['accounts_json'])),
+    },
+  }
+}
+
+/**
+ * The branch's rows changed after `cookie`, oldest first, at most 5,000 entries (plus the rest of the
+ * last version), read in one transaction so the patch and lastMutationId agree. Rows that left the
+ * branch's view come as `del` from their tombstones; a first pull starts with `clear`.
+ */
+export async function pull(db: Knex, client: Client, cookie: number | null, secretBox: SecretBox, now: Date) {
+  return db.transaction(async (trx) => {
+    const current = Number((await trx('meta').where({ key: 'version' }).first('value')).value)
+    const fromScratch = cookie === null || cookie > current
+    const since = fromScratch ? -1 : cookie
+    const b = client.branch_code
+    const entries: Entry[] = []
+    for (const c of await trx('customers').where({ branch_code: b }).andWhere('version', '>', since)) {
+      entries.push({ version: Number(c.version), op: customerPut(c) })
+    }
+    const tokens = await trx('tokens as t')
+      .join('customers as c', 'c.cif', 't.cif')
+      .where('c.branch_code', b)
+      .andWhere('t.version', '>', since)
+      .select('t.*')
+    for (const t of tokens) {
+      entries.push({
+        version: Number(t.version),
+        op: {
+          op: 'put',
+          entity: 'token',
+          key: t.uid,
+          value: {
+            uid: t.uid,
+            cif: t.cif,
+            kind: t.kind,
+            serial: t.serial,
+            state: t.state,
+            issuedAt: t.issued_at,
+            activatedAt: t.activated_at,
+            revokedAt: t.revoked_at,
+          },
         },
-      },
-    })
-  }
-  const tokens = await db('tokens as t')
-    .join('customers as c', 'c.cif', 't.cif')
-    .where('c.branch_code', b)
-    .andWhere('t.version', '>', since)
-    .select('t.*')
-  for (const t of tokens) {
-    entries.push({
-      version: Number(t.version),
-      op: {
-        op: 'put',
-        entity: 'token',
-        key: t.uid,
-        value: {
-          uid: t.uid,
-          cif: t.cif,
-          kind: t.kind,
-          serial: t.serial,
-          state: t.state,
-          issuedAt: t.issued_at,
-          activatedAt: t.activated_at,
-          revokedAt: t.revoked_at,
+      })
+    }
+    for (const r of await trx('requests').where({ branch_code: b }).andWhere('version', '>', since)) {
+      entries.push({
+        version: Number(r.version),
+        op: {
+          op: 'put',
+          entity: 'request',
+          key: r.id,
+          value: {
+            id: r.id,
+            kind: r.kind,
+            cif: r.cif,
+            state: r.state,
+            maker: r.maker,
+            checker: r.checker,
+            prevStatus: r.prev_status,
+            tokenUid: r.token_uid,
+            createdAt: r.created_at,
+            decidedAt: r.decided_at,
+            decisionReason: r.decision_reason,
+            detail: JSON.parse(r.detail_json),
+          },
         },
-      },
-    })
-  }
-  for (const r of await db('requests').where({ branch_code: b }).andWhere('version', '>', since)) {
-    entries.push({
-      version: Number(r.version),
-      op: {
-        op: 'put',
-        entity: 'request',
-        key: r.id,
-        value: {
-          id: r.id,
-          kind: r.kind,
-          cif: r.cif,
-          state: r.state,
-          maker: r.maker,
-          checker: r.checker,
-          prevStatus: r.prev_status,
-          decisionReason: r.decision_reason,
-          detail: JSON.parse(r.detail_json),
-        },
-      },
-    })
-  }
-  for (const s of await db('staff').where({ branch_code: b }).andWhere('version', '>', since)) {
-    entries.push({
-      version: Number(s.version),
-      op: {
-        op: 'put',
-        entity: 'staff',
-        key: s.staff_id,
-        value: { staffId: s.staff_id, name: s.name, role: s.role, passwordHash: s.password_hash },
-      },
-    })
-  }
-  for (const i of await db('inventory').where({ branch_code: b }).andWhere('version', '>', since)) {
-    // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
-    const seed =
-      i.state === 'in_stock' && i.seed_sealed
-        ? secretBox.open(i.seed_sealed, `seed:${i.serial}`).toString('base64')
+      })
+    }
+    const staff = await trx('staff')
+      .where({ branch_code: b })
+      .andWhere('version', '>', since)
+      .andWhere('active', true)
+    for (const s of staff) {
+      // Password hashes and supervisors' authenticator keys travel so staff can log in and approve at
+      // every PC of the branch while central is unreachable (docs/security.md).
+      const totpSecret = s.totp_secret_sealed
+        ? secretBox.open(s.totp_secret_sealed, `totp:${s.staff_id}`).toString('utf8')
         : null
-    entries.push({
-      version: Number(i.version),
-      op: {
-        op: 'put',
-        entity: 'inventory',
-        key: i.serial,
-        value: {
-          serial: i.serial,
-          state: i.state,
-          algorithm: i.algorithm,
-          digits: i.digits,
-          period: i.period,
-          counter: Number(i.counter),
-          seed,
-          receivedOn: i.received_on,
+      entries.push({
+        version: Number(s.version),
+        op: {
+          op: 'put',
+          entity: 'staff',
+          key: s.staff_id,
+          value: {
+            staffId: s.staff_id,
+            name: s.name,
+            role: s.role,
+            passwordHash: s.password_hash,
+            mustChangePassword: Boolean(s.must_change_password),
+            totpSecret,
+            totpEnrolledAt: s.totp_enrolled_at ?? null,
+          },
         },
-      },
+      })
+    }
+    for (const i of await trx('inventory').where({ branch_code: b }).andWhere('version', '>', since)) {
+      // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
+      const seed =
+        i.state === 'in_stock' && i.seed_sealed
+          ? secretBox.open(i.seed_sealed, `seed:${i.serial}`).toString('base64')
+          : null
+      entries.push({
+        version: Number(i.version),
+        op: {
+          op: 'put',
+          entity: 'inventory',
+          key: i.serial,
+          value: {
+            serial: i.serial,
+            state: i.state,
+            algorithm: i.algorithm,
+            digits: i.digits,
+            period: i.period,
+            counter: Number(i.counter),
+            seed,
+            receivedOn: i.received_on,
+          },
+        },
+      })
+    }
+    if (!fromScratch) {
+      for (const t of await trx('tombstones').where({ branch_code: b }).andWhere('version', '>', since)) {
+        entries.push({ version: Number(t.version), op: { op: 'del', entity: t.entity, key: t.key } })
+      }
+    }
+    // Stable: within one version, tombstones (read last) follow the puts they supersede.
+    entries.sort((a, b2) => a.version - b2.version)
+    let page = entries
+    let more = false
+    let newCookie = current
+    if (entries.length > MAX_PATCH_ENTRIES) {
+      const cutVersion = entries[MAX_PATCH_ENTRIES - 1]!.version
+      page = entries.filter((e) => e.version <= cutVersion)
+      more = page.length < entries.length
+      newCookie = cutVersion
+    }
+    const patch: PatchOp[] = fromScratch ? [{ op: 'clear' }, ...page.map((e) => e.op)] : page.map((e) => e.op)
+    const row = await trx('clients').where({ client_id: client.client_id }).first('last_mutation_id')
+    await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: now.toISOString() })
+    return {
+      cookie: newCookie,
+      lastMutationId: Number(row.last_mutation_id),
+      patch,
+      more,
+      remaining: entries.length - page.length,
+    }
+  })
+}
+
+/**
+ * 口座振替 settles here before the branch writes the receipt: the core-banking system debits or refuses,
+ * and one debit per receipt number is kept, so a retry answers what the first try did.
+ */
+export async function debit(
+  db: Knex,
+  client: Client,
+  input: { receiptNo: string; cif: string; account: string; amountYen: number },
+  coreBanking: CoreBanking,
+  now: Date,
+) {
+  return db.transaction(async (trx) => {
+    const customer = await trx('customers').where({ cif: input.cif }).first('branch_code')
+    if (!customer || customer.branch_code !== client.branch_code)
+      throw new HttpError(403, 'FORBIDDEN_BRANCH', 'not a customer of this branch')
+    if (!input.receiptNo.startsWith(`${client.branch_code}-`))
+      throw new HttpError(403, 'FORBIDDEN_BRANCH', 'not a receipt of this branch')
+    const earlier = await trx('debits').where({ receipt_no: input.receiptNo }).forUpdate().first()
+    if (earlier) {
+      const same = earlier.account === input.account && Number(earlier.amount_yen) === input.amountYen
+      return same
+        ? ({ ok: true, debitedAt: earlier.debited_at as string } as const)
+        : ({ ok: false, code: 'DEBIT_CONFLICT' } as const)
+    }
+    const outcome = await coreBanking.debit(trx, input)
+    if (!outcome.ok) return { ok: false, code: outcome.code } as const
+    const debitedAt = now.toISOString()
+    await trx('debits').insert({
+      receipt_no: input.receiptNo,
+      account: input.account,
+      cif: input.cif,
+      branch_code: client.branch_code,
+      amount_yen: input.amountYen,
+      client_id: client.client_id,
+      debited_at: debitedAt,
     })
-  }
-  entries.sort((a, b2) => a.version - b2.version)
-  let page = entries
-  let more = false
-  let newCookie = current
-  if (entries.length > MAX_PATCH_ENTRIES) {
-    const cutVersion = entries[MAX_PATCH_ENTRIES - 1]!.version
-    page = entries.filter((e) => e.version <= cutVersion)
-    more = page.length < entries.length
-    newCookie = cutVersion
-  }
-  const patch: PatchOp[] = fromScratch ? [{ op: 'clear' }, ...page.map((e) => e.op)] : page.map((e) => e.op)
-  const row = await db('clients').where({ client_id: client.client_id }).first('last_mutation_id')
-  return { cookie: newCookie, lastMutationId: Number(row.last_mutation_id), patch, more }
+    return { ok: true, debitedAt } as const
+  })
 }

@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from './clock'
 import { checkIntegrity, CorruptDatabaseError, migrate, openDb, type Db } from './db/connection'
 import { seedDemo } from './demo/seedDemo'
-import type { KeyStore } from './security/keyStore'
-import { SecretBox } from './security/secretBox'
+import type { KeyStore } from '../core/security/keyStore'
+import { SecretBox } from '../core/security/secretBox'
 import { AuditLog } from './services/audit'
 import { ApprovalService } from './services/approvals'
 import { AuthService } from './services/auth'
@@ -13,6 +13,7 @@ import { Outbox } from './services/outbox'
 import { RevocationService } from './services/revocations'
 import { StockService } from './services/stock'
 import { SyncClient } from './sync/client'
+import { LocalMutations } from './sync/localMutations'
 import { SyncScheduler } from './sync/scheduler'
 import { SyncService } from './sync/syncService'
 import { CustomerService } from './services/customers'
@@ -48,6 +49,7 @@ export interface Services {
   ledger: LedgerService
   revocations: RevocationService
   outbox: Outbox
+  mutations: LocalMutations
   syncClient: SyncClient
   sync: SyncService
 }
@@ -84,11 +86,12 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
   const settings = new SettingsService(db, audit, options.idleLockSeconds)
-  const outbox = new Outbox(clock)
+  const outbox = new Outbox(clock, secretBox)
+  const mutations = new LocalMutations(clock, secretBox, outbox)
   const connectivity = new Connectivity(db, clock, options.centralUrl)
   const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
-  const revocations = new RevocationService(db, clock, audit, outbox, approvals)
-  const syncClient = new SyncClient(db, clock, secretBox, revocations)
+  const revocations = new RevocationService(db, clock, audit, mutations, approvals)
+  const syncClient = new SyncClient(db, clock, secretBox, outbox, mutations, audit)
   const scheduler = new SyncScheduler(() => syncClient.syncOnce())
   const services: Services = {
     db,
@@ -96,21 +99,31 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     sessions,
     audit,
     settings,
-    auth: new AuthService(db, clock, audit, sessions, settings, secretBox),
+    auth: new AuthService(db, clock, audit, sessions, settings, mutations),
     customers: new CustomerService(db, clock),
     connectivity,
     approvals,
-    stock: new StockService(db, clock, audit, outbox, approvals),
-    issuance: new IssuanceService(db, clock, audit, outbox, approvals, secretBox, connectivity),
-    ledger: new LedgerService(db, clock, audit, outbox, approvals),
+    stock: new StockService(db, clock, audit, mutations, approvals),
+    issuance: new IssuanceService(
+      db,
+      clock,
+      audit,
+      mutations,
+      approvals,
+      secretBox,
+      connectivity,
+      syncClient,
+    ),
+    ledger: new LedgerService(db, clock, audit, mutations, approvals),
     revocations,
     outbox,
+    mutations,
     syncClient,
-    sync: new SyncService(db, clock, audit, outbox, syncClient, scheduler, connectivity),
+    sync: new SyncService(db, clock, audit, outbox, mutations, syncClient, scheduler, connectivity),
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
   if (options.startSync !== false) {
-    outbox.onAdded = () => scheduler.notifyChange()
+    outbox.onAdded = (urgent) => scheduler.notifyChange(urgent)
     if (await syncClient.enrolled()) scheduler.start()
   }
   const stopCheck = new AbortController()

@@ -6,8 +6,8 @@ import { channels } from '../shared/contract'
 import { err } from '../shared/result'
 import { createApp } from './app'
 import { createHandlers, logToStderr } from './ipc/handlers'
-import type { KeyStore } from './security/keyStore'
-import { IPC_PREFIX } from './shell/ipcChannel'
+import type { KeyStore } from '../core/security/keyStore'
+import { IPC_PREFIX } from '../shared/ipcChannel'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
 
 /** The data key, wrapped by the operating system's keychain (safeStorage) and kept beside the database. */

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { IPC_PREFIX } from '../main/shell/ipcChannel'
+import { IPC_PREFIX } from '../shared/ipcChannel'
 
 // One typed entry point and nothing else: no raw ipcRenderer, no Node in the page.
 contextBridge.exposeInMainWorld('tokenDesk', {

@@ -45,6 +45,8 @@ export const sessionInfo = z.object({
   idleLockSeconds: z.number().int(),
   totpEnrolled: z.boolean(),
   locked: z.boolean(),
+  /** HQ set a one-time password: the screen asks for a new one before anything else. */
+  mustChangePassword: z.boolean(),
 })
 export type SessionInfo = z.infer<typeof sessionInfo>
 
@@ -309,6 +311,28 @@ export const revocationDetail = revocationSummary.extend({
 })
 export type RevocationDetail = z.infer<typeof revocationDetail>
 
+/** 端末の初期設定: what HQ gave the branch for a new PC. */
+export const setupEnrollInput = z
+  .object({
+    centralUrl: z.string().trim().min(8).max(200),
+    branchCode: z.string().regex(/^\d{3}$/, 'the branch code is 3 digits'),
+    enrollmentCode: z.string().trim().min(6).max(64),
+    workstationName: z.string().trim().min(1).max(64),
+  })
+  .strict()
+
+/** The first pull of a new PC: customers, staff and stock arriving, with how far it got. */
+export const setupProgress = z.object({
+  phase: z.enum(['not_started', 'loading', 'done', 'failed']),
+  done: z.number().int(),
+  total: z.number().int().nullable(),
+  branchCode: z.string().nullable(),
+  branchName: z.string().nullable(),
+  workstationNo: z.string().nullable(),
+  error: z.string().nullable(),
+})
+export type SetupProgress = z.infer<typeof setupProgress>
+
 export const syncStatus = z.object({
   enrolled: z.boolean(),
   centralUrl: z.string().nullable(),
@@ -320,6 +344,8 @@ export const syncStatus = z.object({
   outboxDepth: z.number().int(),
   oldestWaitingAt: isoDateTime.nullable(),
   openProblems: z.number().int(),
+  workstationNo: z.string().nullable(),
+  workstationName: z.string().nullable(),
 })
 export type SyncStatus = z.infer<typeof syncStatus>
 export const syncQueue = z.object({
@@ -358,10 +384,18 @@ export const channels = {
       message: z.string().optional(),
       branchCode: z.string().nullable(),
       branchName: z.string().nullable(),
+      /** An empty database: the PC opens on 端末の初期設定 until it is enrolled and filled. */
+      needsSetup: z.boolean(),
     }),
     access: 'public',
     whenLocked: true,
   }),
+  'setup.enroll': channel({
+    input: setupEnrollInput,
+    output: setupProgress,
+    access: 'public',
+  }),
+  'setup.progress': channel({ input: noInput, output: setupProgress, access: 'public', whenLocked: true }),
   'auth.session': channel({
     input: noInput,
     output: sessionInfo.nullable(),

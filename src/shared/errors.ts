@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'CUSTOMER_CHANGED',
   'APPROVAL_REQUIRED',
   'DB_CORRUPT',
+  'PASSWORD_CHANGE_REQUIRED',
+  'INSUFFICIENT_FUNDS',
+  'ACCOUNT_CLOSED',
+  'SETUP_DONE',
   'INTERNAL',
   /** Client side only: the main process or bridge could not be reached. */
   'UNREACHABLE',

@@ -16,7 +16,10 @@ export const MUTATION_NAMES = [
   'fee.void',
   'ledger.close_day',
   'inventory.write_off',
+  'staff.change_password',
+  'staff.enrol_totp',
 ] as const
+export type MutationName = (typeof MUTATION_NAMES)[number]
 
 export const enrollRequest = z
   .object({
@@ -25,14 +28,24 @@ export const enrollRequest = z
     workstationName: z.string().trim().min(1).max(64),
   })
   .strict()
-export const enrollResponse = z.object({ clientId: z.string(), secret: z.string() })
+/** Central answers with the PC's credentials, its workstation number within the branch and the branch's name. */
+export const enrollResponse = z.object({
+  clientId: z.string(),
+  secret: z.string(),
+  workstationNo: z.string().regex(/^\d{2}$/),
+  branchName: z.string(),
+})
 
+/**
+ * The envelope of a mutation. Its name and arguments are checked per mutation at central (src/core/mutators):
+ * an unknown name or malformed arguments reject that mutation only, never the whole push.
+ */
 export const mutation = z
   .object({
     id: z.number().int().positive(),
-    name: z.enum(MUTATION_NAMES),
-    args: z.record(z.string(), z.unknown()),
-    createdAt: z.string(),
+    name: z.string().min(1).max(64),
+    args: z.unknown(),
+    createdAt: z.string().max(64),
     actor: z.string().min(1).max(16),
   })
   .strict()
@@ -43,8 +56,20 @@ export const pushRequest = z
     clientId: z.string().min(1).max(64),
     schemaVersion: z.literal(SCHEMA_VERSION),
     mutations: z.array(mutation).max(MAX_MUTATIONS_PER_PUSH),
+    /** What the PC reports about itself, shown to HQ; the audit anchor (latest audit row count and hash). */
+    status: z
+      .object({
+        queueDepth: z.number().int().nonnegative(),
+        oldestPendingAt: z.string().max(64).nullable(),
+        appVersion: z.string().max(32),
+        auditCount: z.number().int().nonnegative(),
+        auditHash: z.string().max(128),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
+export type PushRequest = z.infer<typeof pushRequest>
 
 export const pushResult = z.object({
   id: z.number().int(),
@@ -75,7 +100,34 @@ export const pullResponse = z.object({
   lastMutationId: z.number().int(),
   patch: z.array(patchOp),
   more: z.boolean(),
+  /** Entries still to come after this page: a new PC's first pull shows progress with it. */
+  remaining: z.number().int().nonnegative().optional(),
 })
 export type PullResponse = z.infer<typeof pullResponse>
 
 export const syncError = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
+
+/**
+ * 口座振替 (issue 8): the branch asks central to debit the customer's account before the receipt exists.
+ * Idempotent on the receipt number: a retry answers what the first debit did.
+ */
+export const debitRequest = z
+  .object({
+    clientId: z.string().min(1).max(64),
+    receiptNo: z.string().regex(/^\d{3}-\d{2}-\d{8}-\d{4}$/),
+    cif: z.string().regex(/^[0-9]{7}$/),
+    account: z.string().regex(/^\d{3}-(futsu|toza|chochiku)-\d{7}$/),
+    amountYen: z.number().int().positive().max(10_000_000),
+  })
+  .strict()
+export const DEBIT_REFUSALS = [
+  'INSUFFICIENT_FUNDS',
+  'ACCOUNT_CLOSED',
+  'UNKNOWN_ACCOUNT',
+  'DEBIT_CONFLICT',
+] as const
+export const debitResponse = z.union([
+  z.object({ ok: z.literal(true), debitedAt: z.string() }),
+  z.object({ ok: z.literal(false), code: z.enum(DEBIT_REFUSALS) }),
+])
+export type DebitResponse = z.infer<typeof debitResponse>

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
 import { authenticator } from 'otplib'
-import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/main/demo/generator'
-import { deviceOtpNow } from '../../src/main/domain/deviceOtp'
+import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/core/demo/generator'
+import { deviceOtpNow } from '../../src/core/domain/deviceOtp'
 
 export const demoBank = generateDemoBank()
 

@@ -1,3 +1,5 @@
+import { addStaff } from '../../src/central/staffAdmin'
+import { CLI_ACTOR } from '../../src/central/hqActor'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SyncClient } from '../../src/main/sync/client'
 import { CENTRAL_ENGINES, restartCentral, startCentral, type TestCentral } from '../support/central'
@@ -59,19 +61,24 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     const cif = await customerIn(branch, 'in_use')
     await branch.invoke('pc', 'revocations.suspend', { cif, reason: 'lost' })
     let crashed = false
+    // The push reaches central, then the PC dies: neither its acknowledgement nor a pull lands.
     const crashAfterPush: typeof fetch = async (url, init) => {
+      if (crashed) throw new Error('the PC is down')
       const response = await fetch(url, init)
-      if (!crashed && String(url).endsWith('/v1/sync/push')) {
+      if (String(url).endsWith('/v1/sync/push')) {
         crashed = true
         throw new Error('killed before the acknowledgement was stored')
       }
       return response
     }
+    const internals = branch.services.syncClient as unknown as { secretBox: never; audit: never }
     const dying = new SyncClient(
       branch.services.db,
       branch.clock,
-      (branch.services.syncClient as unknown as { secretBox: never }).secretBox,
-      branch.services.revocations,
+      internals.secretBox,
+      branch.services.outbox,
+      branch.services.mutations,
+      internals.audit,
       crashAfterPush,
     )
     await expect(dying.syncOnce()).rejects.toThrow()
@@ -165,7 +172,7 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
       .where({ otp_status: 'token_issued', branch_code: '001' })
       .first()
     await central.hq.activateCustomer(issued.cif)
-    await central.hq.addStaff({
+    await addStaff(central.db, CLI_ACTOR, {
       branch: '001',
       staffId: 'T003',
       name: '新人 太郎',

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { migrateCentral, openCentralDb } from '../../src/central/db'
 import { buildCentral } from '../../src/central/server'
-import { SecretBox } from '../../src/main/security/secretBox'
+import { SecretBox } from '../../src/core/security/secretBox'
 
 describe('central over TLS', () => {
   it('serves HTTPS with the given certificate and key', async () => {

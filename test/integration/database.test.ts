@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
 import { createHandlers } from '../../src/main/ipc/handlers'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 import { tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp | undefined
@@ -34,7 +34,14 @@ describe('the local database', () => {
       ]),
     )
     const applied = await db('knex_migrations').pluck('name')
-    expect(applied).toEqual(['001_foundation', '002_counter', '003_revocations', '004_sync', '006_speed'])
+    expect(applied).toEqual([
+      '001_foundation',
+      '002_counter',
+      '003_revocations',
+      '004_sync',
+      '005_workstations',
+      '006_speed',
+    ])
   })
 
   it('runs with WAL, foreign keys on and synchronous=FULL', async () => {

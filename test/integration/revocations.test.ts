@@ -256,61 +256,6 @@ describe('withdrawal', () => {
   })
 })
 
-describe('central outcomes', () => {
-  it('applies completion: 利用解除済, token revoked, hard device unusable', async () => {
-    const hard = await app.services
-      .db('tokens as t')
-      .join('customers as c', 'c.cif', 't.cif')
-      .where({ 't.kind': 'hard', 'c.otp_status': 'in_use' })
-      .first('t.cif', 't.serial')
-    const request = await record(paper(hard.cif))
-    await app.invoke('sup', 'revocations.approve', { requestId: request.id })
-    await app.services.revocations.applyCentralCompletion(request.id, '2026-12-03T02:00:00.000Z')
-    expect(await status(hard.cif)).toBe('revoked')
-    expect(await app.services.db('tokens').where({ serial: hard.serial }).first()).toMatchObject({
-      state: 'revoked',
-    })
-    expect(await app.services.db('inventory').where({ serial: hard.serial }).first()).toMatchObject({
-      state: 'revoked',
-    })
-    const detail = await app.services.revocations.get(request.id)
-    expect(detail).toMatchObject({ state: 'completed', decidedBy: 'central', overdue: false })
-    expect(detail.timeline.map((e) => e.action)).toEqual([
-      'revocation.request',
-      'revocation.approve',
-      'revocation.complete',
-    ])
-    await expect(
-      app.services.revocations.applyCentralCompletion(request.id, '2026-12-03T02:00:00.000Z'),
-    ).rejects.toThrow()
-  })
-
-  it('applies rejection: back to the status before the request, reason kept', async () => {
-    const cif = await customerIn(app, 'in_use')
-    await app.invoke('teller', 'revocations.suspend', { cif, reason: 'lost' })
-    const request = await record({ ...inPerson(cif), reason: 'lost' })
-    await app.invoke('sup', 'revocations.approve', { requestId: request.id })
-    expect(await status(cif)).toBe('revocation_pending')
-    await app.services.revocations.applyCentralRejection(request.id, '本人確認書類の不備')
-    expect(await status(cif)).toBe('suspended')
-    expect(await app.services.revocations.get(request.id)).toMatchObject({
-      state: 'rejected',
-      decidedBy: 'central',
-      decisionReason: '本人確認書類の不備',
-    })
-  })
-
-  it('refuses to complete a request the branch has not approved, changing nothing', async () => {
-    const cif = await customerIn(app, 'in_use')
-    const request = await record(inPerson(cif))
-    const before = await snapshot(app.services.db)
-    await expect(
-      app.services.revocations.applyCentralCompletion(request.id, '2026-12-03T02:00:00.000Z'),
-    ).rejects.toThrow(/cannot/)
-    expect(await snapshot(app.services.db)).toBe(before)
-  })
-})
-
 describe('tracking', () => {
   it('lists open revocations with due dates; overdue ones are flagged', async () => {
     const cifs = await app.services

@@ -8,7 +8,7 @@ import { migrateCentral, openCentralDb } from '../../src/central/db'
 import { Hq } from '../../src/central/hq'
 import { buildCentral } from '../../src/central/server'
 import { createEnrollmentCode } from '../../src/central/sync'
-import { SecretBox } from '../../src/main/security/secretBox'
+import { SecretBox } from '../../src/core/security/secretBox'
 
 export interface TestCentral {
   url: string

@@ -1,7 +1,7 @@
 import { authenticator } from 'otplib'
 import { expect } from 'vitest'
-import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/main/demo/generator'
-import { deviceOtpNow } from '../../src/main/domain/deviceOtp'
+import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/core/demo/generator'
+import { deviceOtpNow } from '../../src/core/domain/deviceOtp'
 import type { TempApp } from './tempApp'
 
 const bank = generateDemoBank()

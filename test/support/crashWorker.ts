@@ -1,10 +1,10 @@
 // Issues hard tokens one after another, as fast as it can, until killed. Used by the crash test:
 // whatever moment the kill lands, every issuance must be in the database whole, or not at all.
 import { createApp } from '../../src/main/app'
-import { generateDemoBank } from '../../src/main/demo/generator'
-import { deviceOtpNow } from '../../src/main/domain/deviceOtp'
+import { generateDemoBank } from '../../src/core/demo/generator'
+import { deviceOtpNow } from '../../src/core/domain/deviceOtp'
 import { createHandlers } from '../../src/main/ipc/handlers'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 
 async function main(): Promise<void> {
   const [dbFile, keyFile] = process.argv.slice(2) as [string, string]

@@ -5,7 +5,7 @@ import type { Knex } from 'knex'
 import { createApp, type AppOptions, type Services } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
 import { createHandlers, type Invoke } from '../../src/main/ipc/handlers'
-import { FileKeyStore } from '../../src/main/security/keyStore'
+import { FileKeyStore } from '../../src/core/security/keyStore'
 
 export interface TempApp {
   dir: string

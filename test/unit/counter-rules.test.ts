@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { OTP_STATUSES, type OtpStatus } from '../../src/shared/domain'
-import { canMove, MOVES, type Move } from '../../src/main/domain/statusRules'
+import { canMove, MOVES, type Move } from '../../src/core/domain/statusRules'
 import { changeFor, HARD_TOKEN_FEE_YEN, taxBreakdown } from '../../src/shared/fees'
-import { receiptNumber } from '../../src/main/domain/receiptNumbers'
-import { addDays, businessDate } from '../../src/main/domain/businessDate'
-import { kanaKey, looksLikeKana } from '../../src/main/domain/kana'
+import { receiptNumber } from '../../src/core/domain/receiptNumbers'
+import { addDays, businessDate } from '../../src/core/domain/businessDate'
+import { kanaKey, looksLikeKana } from '../../src/core/domain/kana'
 import { classifyQuery } from '../../src/main/services/customers'
 
 describe('status rules (DOMAIN.md)', () => {
@@ -56,23 +56,26 @@ describe('fees and tax', () => {
 })
 
 describe('receipt numbers', () => {
-  it('are {branch}-{yyyymmdd}-{seq4}', () => {
-    expect(receiptNumber('001', '2026-11-25', 1)).toBe('001-20261125-0001')
-    expect(receiptNumber('123', '2026-12-31', 9999)).toBe('123-20261231-9999')
+  it('are {branch}-{ws}-{yyyymmdd}-{seq4}', () => {
+    expect(receiptNumber('001', '01', '2026-11-25', 1)).toBe('001-01-20261125-0001')
+    expect(receiptNumber('123', '12', '2026-12-31', 9999)).toBe('123-12-20261231-9999')
   })
 
   it('follow the Japanese business date across midnight, month and year ends', () => {
     expect(businessDate(new Date('2026-11-25T14:59:59Z'))).toBe('2026-11-25')
     expect(businessDate(new Date('2026-11-25T15:00:00Z'))).toBe('2026-11-26')
     expect(businessDate(new Date('2026-12-31T15:00:00Z'))).toBe('2027-01-01')
-    expect(receiptNumber('001', businessDate(new Date('2026-12-31T15:00:00Z')), 1)).toBe('001-20270101-0001')
+    expect(receiptNumber('001', '02', businessDate(new Date('2026-12-31T15:00:00Z')), 1)).toBe(
+      '001-02-20270101-0001',
+    )
   })
 
   it('refuse what cannot be a receipt number', () => {
-    expect(() => receiptNumber('1', '2026-11-25', 1)).toThrow()
-    expect(() => receiptNumber('001', '20261125', 1)).toThrow()
-    expect(() => receiptNumber('001', '2026-11-25', 0)).toThrow()
-    expect(() => receiptNumber('001', '2026-11-25', 10000)).toThrow()
+    expect(() => receiptNumber('1', '01', '2026-11-25', 1)).toThrow()
+    expect(() => receiptNumber('001', '1', '2026-11-25', 1)).toThrow()
+    expect(() => receiptNumber('001', '01', '20261125', 1)).toThrow()
+    expect(() => receiptNumber('001', '01', '2026-11-25', 0)).toThrow()
+    expect(() => receiptNumber('001', '01', '2026-11-25', 10000)).toThrow()
   })
 
   it('adds days across month and year ends', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { OTP_STATUSES } from '../../src/shared/domain'
-import { generateDemoBank } from '../../src/main/demo/generator'
+import { generateDemoBank } from '../../src/core/demo/generator'
 
 describe('demo bank generator', () => {
   const bank = generateDemoBank()

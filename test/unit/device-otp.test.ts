@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deviceOtpNow, verifyDeviceOtp, type DeviceRecord } from '../../src/main/domain/deviceOtp'
+import { deviceOtpNow, verifyDeviceOtp, type DeviceRecord } from '../../src/core/domain/deviceOtp'
 
 // RFC 4226 and RFC 6238 (SHA-1) use the ASCII seed "12345678901234567890".
 const SEED = Buffer.from('12345678901234567890', 'ascii')

@@ -4,8 +4,8 @@ import {
   isLockedOut,
   AFTER_GOOD_PASSWORD,
   type LoginCounter,
-} from '../../src/main/domain/lockout'
-import { hashPassword, verifyPassword } from '../../src/main/security/passwords'
+} from '../../src/core/domain/lockout'
+import { hashPassword, verifyPassword } from '../../src/core/security/passwords'
 
 describe('password hashing', () => {
   it('stores an scrypt hash with its parameters and a salt, never the password', async () => {

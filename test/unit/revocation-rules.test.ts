@@ -8,7 +8,7 @@ import {
   withdrawalNeedsApproval,
   type RevocationMove,
   type RevocationState,
-} from '../../src/main/domain/revocationRules'
+} from '../../src/core/domain/revocationRules'
 
 describe('revocation state moves', () => {
   const allowed: Record<RevocationMove, RevocationState[]> = {

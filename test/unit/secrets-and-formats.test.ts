@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { SecretBox } from '../../src/main/security/secretBox'
+import { SecretBox } from '../../src/core/security/secretBox'
 import { formatDateBoth, formatWareki, formatYen } from '../../src/shared/format'
 import { TOKEN_HEADER, CLIENT_HEADER } from '../../src/main/bridge/server'
 import { readFileSync } from 'node:fs'

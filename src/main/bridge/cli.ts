@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createApp } from '../app'
 import { createHandlers, logToStderr } from '../ipc/handlers'
-import { FileKeyStore } from '../security/keyStore'
+import { FileKeyStore } from '../../core/security/keyStore'
 import { startBridge } from './server'
 
 const USAGE = `usage: npm run dev:browser -- [--db FILE] [--port N] [--demo] [--idle-lock-seconds N] [--key-file FILE]`

@@ -3,6 +3,7 @@ import * as m001 from './migrations/001_foundation'
 import * as m002 from './migrations/002_counter'
 import * as m003 from './migrations/003_revocations'
 import * as m004 from './migrations/004_sync'
+import * as m005 from './migrations/005_workstations'
 import * as m006 from './migrations/006_speed'
 
 /** A static list: bundlers cannot read a migrations folder at run time. Append only; never edit a shipped one. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '002_counter': m002,
   '003_revocations': m003,
   '004_sync': m004,
+  '005_workstations': m005,
   '006_speed': m006,
 }
 

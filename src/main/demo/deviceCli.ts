@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { openDb } from '../db/connection'
-import { deviceOtpNow } from '../domain/deviceOtp'
+import { deviceOtpNow } from '../../core/domain/deviceOtp'
 import { authenticator } from 'otplib'
-import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from './generator'
+import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../core/demo/generator'
 
 /**
  * `npm run demo:device -- --serial KT… [--db FILE]`: what a demo hard token would show now, so the

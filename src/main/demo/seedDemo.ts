@@ -1,8 +1,8 @@
 import type { Knex } from 'knex'
 import type { Clock } from '../clock'
-import { kanaKey } from '../domain/kana'
-import { hashPassword } from '../security/passwords'
-import type { SecretBox } from '../security/secretBox'
+import { kanaKey } from '../../core/domain/kana'
+import { hashPassword } from '../../core/security/passwords'
+import type { SecretBox } from '../../core/security/secretBox'
 import type { AuditLog } from '../services/audit'
 import {
   customerTokenRows,
@@ -13,7 +13,7 @@ import {
   type DemoBank,
   type DemoCustomer,
   type DemoStockToken,
-} from './generator'
+} from '../../core/demo/generator'
 
 /** Rows per INSERT while seeding: few statements, well under SQLite's limit on bound values. */
 const CHUNK = 1000

@@ -28,8 +28,16 @@ type Implementation = {
 const implementation: Implementation = {
   'app.status': async (s) => {
     const branch = await s.db('branches').first()
-    return { state: 'ready', branchCode: branch?.code ?? null, branchName: branch?.name ?? null }
+    const setup = await s.sync.setupProgress()
+    return {
+      state: 'ready',
+      branchCode: branch?.code ?? null,
+      branchName: branch?.name ?? null,
+      needsSetup: !branch || setup.phase === 'loading' || setup.phase === 'failed',
+    }
   },
+  'setup.enroll': (s, { input }) => s.sync.setup(input),
+  'setup.progress': (s) => s.sync.setupProgress(),
   'auth.session': async (s, { session }) => (session ? s.auth.describe(session) : null),
   'auth.login': (s, { clientKey, input }) => s.auth.login(clientKey, input.staffId, input.password),
   'auth.logout': async (s, { clientKey, session }) => {
@@ -39,8 +47,8 @@ const implementation: Implementation = {
   'auth.lock': (s, { session }) => s.auth.lock(session!),
   'auth.unlock': (s, { clientKey, session, input }) => s.auth.unlock(clientKey, session!, input.password),
   'auth.heartbeat': async () => ({}),
-  'auth.changePassword': async (s, { session, input }) => {
-    await s.auth.changePassword(session!, input.currentPassword, input.newPassword)
+  'auth.changePassword': async (s, { clientKey, session, input }) => {
+    await s.auth.changePassword(clientKey, session!, input.currentPassword, input.newPassword)
     return {}
   },
   'auth.totpEnrolStart': (s, { session }) => s.auth.startTotpEnrolment(session!),
@@ -101,6 +109,17 @@ export function describeFailure(error: unknown): string {
 export const logToStderr: FailureLogger = (channel, error) =>
   console.error(`[token-desk] ${channel} failed: ${describeFailure(error)}`)
 
+/** What a session may call while HQ's one-time password waits to be changed. */
+const PASSWORD_CHANGE_CHANNELS = new Set<ChannelName>([
+  'auth.session',
+  'auth.changePassword',
+  'auth.logout',
+  'auth.lock',
+  'auth.unlock',
+  'auth.heartbeat',
+  'sync.status',
+])
+
 function allows(access: Access, role: Role): boolean {
   return access === 'any' || (access !== 'public' && access.includes(role))
 }
@@ -116,15 +135,25 @@ export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = ()
     const spec = channels[channel]
     if (app.state === 'corrupt') {
       if (channel === 'app.status')
-        return ok({ state: 'corrupt', message: app.message, branchCode: null, branchName: null })
+        return ok({
+          state: 'corrupt',
+          message: app.message,
+          branchCode: null,
+          branchName: null,
+          needsSetup: false,
+        })
       return err('DB_CORRUPT', app.message)
     }
     const s = app.services
     try {
       const session = s.sessions.get(clientKey)
+      if (session && !(await s.auth.refresh(clientKey, session)))
+        return err('UNAUTHENTICATED', 'this staff account is no longer available at this branch')
       if (session) await s.auth.lockIfIdle(session)
       if (spec.access !== 'public') {
         if (!session) return err('UNAUTHENTICATED', 'please log in')
+        if (session.mustChangePassword && !PASSWORD_CHANGE_CHANNELS.has(channel))
+          return err('PASSWORD_CHANGE_REQUIRED', 'set a new password first')
         if (!allows(spec.access, session.role))
           return err('FORBIDDEN', `the ${session.role} role may not call ${channel}`)
         if (!spec.whenLocked) {

@@ -5,9 +5,9 @@ import type { SessionInfo } from '../../shared/contract'
 import type { Role } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { AFTER_GOOD_PASSWORD, afterWrongPassword, isLockedOut } from '../domain/lockout'
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../security/passwords'
-import type { SecretBox } from '../security/secretBox'
+import { AFTER_GOOD_PASSWORD, afterWrongPassword, isLockedOut } from '../../core/domain/lockout'
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../../core/security/passwords'
+import type { LocalMutations } from '../sync/localMutations'
 import type { AuditLog } from './audit'
 import type { Session, SessionTable } from './sessions'
 import type { SettingsService } from './settings'
@@ -22,6 +22,7 @@ interface StaffRow {
   locked_until: string | null
   totp_secret_sealed: string | null
   totp_enrolled_at: string | null
+  must_change_password: number | boolean
 }
 
 const TOTP_ISSUER = 'Token Desk'
@@ -34,7 +35,7 @@ export class AuthService {
     private readonly audit: AuditLog,
     private readonly sessions: SessionTable,
     private readonly settings: SettingsService,
-    private readonly secretBox: SecretBox,
+    private readonly mutations: LocalMutations,
   ) {}
 
   async login(clientKey: string, staffId: string, password: string): Promise<SessionInfo> {
@@ -60,6 +61,7 @@ export class AuthService {
       branchCode: staff.branch_code,
       lastActivityMs: this.clock.now().getTime(),
       locked: false,
+      mustChangePassword: Boolean(staff.must_change_password),
     }
     this.sessions.set(clientKey, session)
     return this.describe(session)
@@ -75,6 +77,20 @@ export class AuthService {
         entityKey: session.staffId,
       }),
     )
+  }
+
+  /**
+   * A session follows what HQ decides (issue 8): a member removed from this branch's staff (disabled or
+   * moved, after the pull) loses the session; a role change applies from the next call.
+   */
+  async refresh(clientKey: string, session: Session): Promise<boolean> {
+    const staff = await this.db<StaffRow>('staff').where({ staff_id: session.staffId }).first('role')
+    if (!staff) {
+      this.sessions.deleteStaff(session.staffId)
+      return false
+    }
+    session.role = staff.role
+    return this.sessions.get(clientKey) === session
   }
 
   /**
@@ -110,7 +126,16 @@ export class AuthService {
     return this.describe(session)
   }
 
-  async changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Credentials follow the person (issue 8): the new hash is a mutation, so central keeps it and every PC
+   * of the branch gets it. The person's other sessions end (issue 10): whoever had them must log in again.
+   */
+  async changePassword(
+    clientKey: string,
+    session: Session,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
     const staff = await this.loadStaff(session.staffId)
     await this.checkPassword(staff, currentPassword, 'auth.password_change_failed')
     if (currentPassword === newPassword) {
@@ -119,13 +144,16 @@ export class AuthService {
       })
     }
     const hash = await hashPassword(newPassword)
+    const changedAt = this.clock.now().toISOString()
     await this.db.transaction(async (trx) => {
-      await trx('staff').where({ staff_id: staff.staff_id }).update({
-        password_hash: hash,
-        failed_logins: 0,
-        locked_until: null,
-        updated_at: this.clock.now().toISOString(),
-      })
+      await this.mutations.commit(
+        trx,
+        'staff.change_password',
+        { staffId: staff.staff_id, passwordHash: hash, changedAt },
+        staff.staff_id,
+        { cif: null },
+      )
+      await this.saveCounter(trx, staff.staff_id, AFTER_GOOD_PASSWORD)
       await this.audit.append(trx, {
         actor: staff.staff_id,
         action: 'staff.password_change',
@@ -133,6 +161,8 @@ export class AuthService {
         entityKey: staff.staff_id,
       })
     })
+    this.sessions.deleteStaff(staff.staff_id, clientKey)
+    session.mustChangePassword = false
   }
 
   /** Shows a new secret (QR code and base32); it is stored only once a code from it is confirmed. */
@@ -153,13 +183,14 @@ export class AuthService {
     const now = this.clock.now().toISOString()
     await this.db.transaction(async (trx) => {
       const before = await trx<StaffRow>('staff').where({ staff_id: session.staffId }).first()
-      await trx('staff')
-        .where({ staff_id: session.staffId })
-        .update({
-          totp_secret_sealed: this.secretBox.seal(Buffer.from(secret, 'utf8'), `totp:${session.staffId}`),
-          totp_enrolled_at: now,
-          updated_at: now,
-        })
+      // A mutation: the supervisor can approve at every PC of the branch, not only this one.
+      await this.mutations.commit(
+        trx,
+        'staff.enrol_totp',
+        { staffId: session.staffId, totpSecret: secret, enrolledAt: now },
+        session.staffId,
+        { cif: null },
+      )
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'staff.totp_enrol',
@@ -185,6 +216,7 @@ export class AuthService {
       idleLockSeconds: await this.settings.idleLockSeconds(),
       totpEnrolled: staff.totp_enrolled_at !== null,
       locked: session.locked,
+      mustChangePassword: Boolean(session.mustChangePassword),
     }
   }
 

@@ -4,18 +4,17 @@ import type { ApprovalInput } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { businessDate } from '../domain/businessDate'
-import { verifyDeviceOtp } from '../domain/deviceOtp'
-import { changeFor, HARD_TOKEN_FEE_YEN, taxBreakdown } from '../../shared/fees'
-import { receiptNumber } from '../domain/receiptNumbers'
-import { canMove } from '../domain/statusRules'
-import type { SecretBox } from '../security/secretBox'
+import { businessDate } from '../../core/domain/businessDate'
+import { verifyDeviceOtp } from '../../core/domain/deviceOtp'
+import { changeFor, HARD_TOKEN_FEE_YEN } from '../../shared/fees'
+import { receiptNumber, receiptPrefix, UNENROLLED_WORKSTATION } from '../../core/domain/receiptNumbers'
+import { canMove } from '../../core/domain/statusRules'
+import type { SecretBox } from '../../core/security/secretBox'
 import type { Approval, ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
 import type { Connectivity } from './connectivity'
-import type { Outbox } from './outbox'
+import type { LocalMutations } from '../sync/localMutations'
 import { receiptDocument } from './receiptRows'
-import { setOtpStatus } from './customerStatus'
 import type { Session } from './sessions'
 
 export type Payment =
@@ -30,6 +29,11 @@ export interface IssueInput {
   payment: Payment
 }
 
+/** Central's 口座振替 (the sync client): debits the account or refuses with a DomainError. */
+export interface AccountDebits {
+  debit(input: { receiptNo: string; cif: string; account: string; amountYen: number }): Promise<void>
+}
+
 /** A device check is good for this long: the customer is still at the counter. */
 const DEVICE_PROOF_MS = 10 * 60 * 1000
 
@@ -39,10 +43,11 @@ export class IssuanceService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
     private readonly approvals: ApprovalService,
     private readonly secretBox: SecretBox,
     private readonly connectivity: Connectivity,
+    private readonly debits: AccountDebits,
   ) {}
 
   async check(cif: string) {
@@ -143,117 +148,108 @@ export class IssuanceService {
       )
     }
 
-    const result = await this.db.transaction(async (trx) => {
-      const customer = await this.loadCustomer(trx, input.cif)
-      this.assertEligible(customer)
-      await this.loadInStock(trx, session, input.serial)
-      await this.assertDayOpen(trx, session.staffId, date)
-      if (approval) await this.approvals.consume(trx, approval)
-
-      const at = now.toISOString()
-      const requestId = randomUUID()
-      const last = await trx('receipts')
-        .where({ branch_code: session.branchCode, business_date: date })
-        .max<{ seq: number | null }>({ seq: 'seq' })
-        .first()
-      const receiptNo = receiptNumber(session.branchCode, date, (last?.seq ?? 0) + 1)
-      const payment = input.payment
-      const amountYen = payment.method === 'waiver' ? 0 : HARD_TOKEN_FEE_YEN
-      const cashYen = payment.method === 'cash' ? amountYen : 0
-
-      await trx('requests').insert({
-        id: requestId,
-        kind: 'hard_issuance',
-        cif: input.cif,
-        state: 'completed',
-        maker: session.staffId,
-        checker: approval?.checker ?? null,
-        identity_kind: input.identity.kind,
-        identity_last4: input.identity.last4,
-        detail_json: JSON.stringify({ serial: input.serial, receiptNo, method: payment.method }),
-        created_at: at,
-        updated_at: at,
-      })
-      const [tokenId] = await trx('tokens').insert({
-        uid: requestId,
-        cif: input.cif,
-        kind: 'hard',
-        serial: input.serial,
-        state: 'issued',
-        issued_at: at,
-        request_id: requestId,
-      })
-      await trx('requests').where({ id: requestId }).update({ token_id: tokenId })
-      await trx('inventory').where({ serial: input.serial }).update({ state: 'issued', updated_at: at })
-      await setOtpStatus(trx, input.cif, 'token_issued', at)
-      await trx('receipts').insert({
-        receipt_no: receiptNo,
-        branch_code: session.branchCode,
-        business_date: date,
-        seq: Number(receiptNo.slice(-4)),
-        staff_id: session.staffId,
-        cif: input.cif,
-        request_id: requestId,
-        serial: input.serial,
-        method: payment.method,
-        amount_yen: amountYen,
-        tax_yen: taxBreakdown(amountYen).taxYen,
-        tendered_yen: payment.method === 'cash' ? payment.tenderedYen : null,
-        change_yen: payment.method === 'cash' ? changeFor(amountYen, payment.tenderedYen) : null,
-        debit_account: payment.method === 'account_debit' ? payment.account : null,
-        waived_by: approval?.checker ?? null,
-        waiver_reason: payment.method === 'waiver' ? payment.reason : null,
-        created_at: at,
-      })
-      await trx('ledger_entries').insert({
-        receipt_no: receiptNo,
-        kind: 'fee',
-        staff_id: session.staffId,
-        business_date: date,
-        method: payment.method,
-        amount_yen: amountYen,
-        cash_yen: cashYen,
-        checker: approval?.checker ?? null,
-        reason: payment.method === 'waiver' ? payment.reason : null,
-        created_at: at,
-      })
-      await this.audit.append(trx, {
-        actor: session.staffId,
-        action: 'token.issue_hard',
-        entity: 'customer',
-        entityKey: input.cif,
-        before: { otpStatus: customer.otp_status },
-        after: {
-          otpStatus: 'token_issued',
-          serial: input.serial,
-          receiptNo,
-          method: payment.method,
-          amountYen,
-          checker: approval?.checker,
-        },
-      })
-      await this.outbox.add(
-        trx,
-        'token.issue_hard',
-        {
-          requestId,
+    const payment = input.payment
+    const amountYen = payment.method === 'waiver' ? 0 : HARD_TOKEN_FEE_YEN
+    return this.oneAtATime(async () => {
+      // 口座振替 settles at central before the receipt exists (issue 8): central debits or refuses.
+      let debitedReceiptNo: string | null = null
+      if (payment.method === 'account_debit') {
+        debitedReceiptNo = await this.nextReceiptNo(this.db, session, date)
+        await this.debits.debit({
+          receiptNo: debitedReceiptNo,
           cif: input.cif,
-          serial: input.serial,
-          fee: {
+          account: payment.account,
+          amountYen,
+        })
+      }
+      const result = await this.db.transaction(async (trx) => {
+        const customer = await this.loadCustomer(trx, input.cif)
+        this.assertEligible(customer)
+        await this.loadInStock(trx, session, input.serial)
+        await this.assertDayOpen(trx, session.staffId, date)
+        if (approval) await this.approvals.consume(trx, approval)
+
+        const at = now.toISOString()
+        const requestId = randomUUID()
+        const receiptNo = await this.nextReceiptNo(trx, session, date)
+        if (debitedReceiptNo && receiptNo !== debitedReceiptNo)
+          throw new DomainError('CONFLICT', 'another receipt took this number meanwhile; try again')
+        await this.mutations.commit(
+          trx,
+          'token.issue_hard',
+          {
+            requestId,
+            cif: input.cif,
+            serial: input.serial,
+            fee: {
+              receiptNo,
+              businessDate: date,
+              method: payment.method,
+              amountYen,
+              ...(payment.method === 'cash' ? { tenderedYen: payment.tenderedYen } : {}),
+              ...(payment.method === 'account_debit' ? { account: payment.account } : {}),
+              ...(approval && payment.method === 'waiver'
+                ? { waivedBy: approval.checker, waiverReason: payment.reason }
+                : {}),
+            },
+            identity: input.identity,
+            verifiedAt: session.deviceProof!.verifiedAt,
+          },
+          session.staffId,
+          { cif: input.cif },
+        )
+        await trx('ledger_entries').insert({
+          receipt_no: receiptNo,
+          kind: 'fee',
+          staff_id: session.staffId,
+          business_date: date,
+          method: payment.method,
+          amount_yen: amountYen,
+          cash_yen: payment.method === 'cash' ? amountYen : 0,
+          checker: approval?.checker ?? null,
+          reason: payment.method === 'waiver' ? payment.reason : null,
+          created_at: at,
+        })
+        await this.audit.append(trx, {
+          actor: session.staffId,
+          action: 'token.issue_hard',
+          entity: 'customer',
+          entityKey: input.cif,
+          before: { otpStatus: customer.otp_status },
+          after: {
+            otpStatus: 'token_issued',
+            serial: input.serial,
             receiptNo,
             method: payment.method,
             amountYen,
-            ...(approval ? { waivedBy: approval.checker } : {}),
+            checker: approval?.checker,
           },
-          identity: input.identity,
-          verifiedAt: session.deviceProof!.verifiedAt,
-        },
-        session.staffId,
-      )
-      return { requestId, receipt: (await receiptDocument(trx, receiptNo))! }
+        })
+        return { requestId, receipt: (await receiptDocument(trx, receiptNo))! }
+      })
+      delete session.deviceProof
+      return result
     })
-    delete session.deviceProof
-    return result
+  }
+
+  /** Issuances at one PC take their receipt numbers one after the other. */
+  private queue: Promise<unknown> = Promise.resolve()
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  /** `{branch}-{ws}-{yyyymmdd}-{seq4}`: this PC's next number for the business date. */
+  private async nextReceiptNo(db: Knex | Knex.Transaction, session: Session, date: string): Promise<string> {
+    const state = await db('sync_state').where({ id: 1 }).first('workstation_no')
+    const ws = state?.workstation_no ?? UNENROLLED_WORKSTATION
+    const prefix = receiptPrefix(session.branchCode, ws, date)
+    const last = await db('receipts')
+      .where('receipt_no', 'like', `${prefix}%`)
+      .max<{ seq: number | null }>({ seq: 'seq' })
+      .first()
+    return receiptNumber(session.branchCode, ws, date, (last?.seq ?? 0) + 1)
   }
 
   private async loadCustomer(db: Knex | Knex.Transaction, cif: string) {

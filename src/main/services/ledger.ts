@@ -2,10 +2,10 @@ import type { Knex } from 'knex'
 import type { ApprovalInput } from '../../shared/contract'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { businessDate } from '../domain/businessDate'
+import { businessDate } from '../../core/domain/businessDate'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
-import type { Outbox } from './outbox'
+import type { LocalMutations } from '../sync/localMutations'
 import { listReceipts, receiptDocument } from './receiptRows'
 import type { Session } from './sessions'
 
@@ -15,7 +15,7 @@ export class LedgerService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
     private readonly approvals: ApprovalService,
   ) {}
 
@@ -47,19 +47,14 @@ export class LedgerService {
     await this.db.transaction(async (trx) => {
       const receipt = await this.loadVoidable(trx, session, input.receiptNo)
       await this.approvals.consume(trx, approval)
-      const fee = await trx('ledger_entries').where({ receipt_no: input.receiptNo, kind: 'fee' }).first()
-      await trx('ledger_entries').insert({
-        receipt_no: input.receiptNo,
-        kind: 'void',
-        staff_id: receipt.staff_id,
-        business_date: receipt.business_date,
-        method: receipt.method,
-        amount_yen: -receipt.amount_yen,
-        cash_yen: -(fee?.cash_yen ?? 0),
-        reason: input.reason,
-        checker: approval.checker,
-        created_at: this.clock.now().toISOString(),
-      })
+      // The mutator refuses a checker who is the teller asking or the teller who took the fee.
+      await this.mutations.commit(
+        trx,
+        'fee.void',
+        { receiptNo: receipt.receipt_no, reason: input.reason, checker: approval.checker },
+        session.staffId,
+        { cif: receipt.cif },
+      )
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'fee.void',
@@ -71,14 +66,9 @@ export class LedgerService {
           voided: true,
           reason: input.reason,
           checker: approval.checker,
+          feeTaker: receipt.staff_id,
         },
       })
-      await this.outbox.add(
-        trx,
-        'fee.void',
-        { receiptNo: receipt.receipt_no, reason: input.reason, checker: approval.checker },
-        session.staffId,
-      )
     })
     return (await receiptDocument(this.db, input.receiptNo))!
   }
@@ -108,26 +98,7 @@ export class LedgerService {
     await this.db.transaction(async (trx) => {
       const { summary, difference } = await check(trx)
       await this.approvals.consume(trx, approval)
-      const closedAt = this.clock.now().toISOString()
-      const row = {
-        staff_id: session.staffId,
-        business_date: date,
-        expected_yen: summary.expectedCashYen,
-        counted_yen: input.countedYen,
-        difference_yen: difference,
-        note: input.note ?? null,
-        checker: approval.checker,
-        closed_at: closedAt,
-      }
-      await trx('day_closes').insert(row)
-      await this.audit.append(trx, {
-        actor: session.staffId,
-        action: 'ledger.close_day',
-        entity: 'day_close',
-        entityKey: `${session.staffId}:${date}`,
-        after: row,
-      })
-      await this.outbox.add(
+      await this.mutations.commit(
         trx,
         'ledger.close_day',
         {
@@ -139,7 +110,23 @@ export class LedgerService {
           checker: approval.checker,
         },
         session.staffId,
+        { cif: null },
       )
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'ledger.close_day',
+        entity: 'day_close',
+        entityKey: `${session.staffId}:${date}`,
+        after: {
+          staff_id: session.staffId,
+          business_date: date,
+          expected_yen: summary.expectedCashYen,
+          counted_yen: input.countedYen,
+          difference_yen: difference,
+          note: input.note ?? null,
+          checker: approval.checker,
+        },
+      })
     })
     return this.summary(this.db, session.staffId, date)
   }

@@ -4,21 +4,21 @@ import type { ApprovalInput, RevocationDetail, RevocationSummary } from '../../s
 import type { OtpStatus } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { businessDate } from '../domain/businessDate'
+import { businessDate } from '../../core/domain/businessDate'
 import {
   canMoveRevocation,
   isOverdue,
   OPEN_REVOCATION_STATES,
   paperDueOn,
-  withdrawalNeedsApproval,
   type RevocationMove,
   type RevocationState,
-} from '../domain/revocationRules'
-import { canMove } from '../domain/statusRules'
+} from '../../core/domain/revocationRules'
+import { canMove } from '../../core/domain/statusRules'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
-import type { Outbox } from './outbox'
-import { setOtpStatus } from './customerStatus'
+import { SUSPENSION_PRIORITY } from './outbox'
+import { withdrawalNeedsChecker } from '../../core/duties'
+import type { LocalMutations } from '../sync/localMutations'
 import type { Session } from './sessions'
 
 type Db = Knex | Knex.Transaction
@@ -34,8 +34,6 @@ export interface RevocationRequestInput {
 
 /** Tokens that still work: a revocation or suspension is about one of these. */
 const LIVE_TOKEN_STATES = ['issued', 'active']
-/** 緊急停止 rows go to the front of the outbox (SYNC-PROTOCOL: central applies a suspension at once). */
-export const SUSPENSION_PRIORITY = 10
 
 /**
  * In-person and paper revocations, emergency suspension, branch approval, withdrawal, and the outcomes
@@ -47,7 +45,7 @@ export class RevocationService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
     private readonly approvals: ApprovalService,
   ) {}
 
@@ -69,28 +67,30 @@ export class RevocationService {
       }
       await this.assertNoOpenRevocation(trx, input.cif)
       const token = await this.liveToken(trx, input.cif)
-      const at = this.clock.now().toISOString()
-      const dueOn = input.paper ? paperDueOn(input.paper.receivedOn) : null
-      await trx('requests').insert({
-        id,
-        kind: 'revocation',
-        cif: input.cif,
-        token_id: token?.id ?? null,
-        state: 'awaiting_branch',
-        maker: session.staffId,
-        channel: input.channel,
-        reason: input.reason,
-        note: input.note ?? null,
-        identity_kind: input.identity?.kind ?? null,
-        identity_last4: input.identity?.last4 ?? null,
-        form_no: input.paper?.formNo ?? null,
-        received_on: input.paper?.receivedOn ?? null,
-        due_on: dueOn,
-        seal_checked: input.paper ? true : null,
-        prev_status: customer.otp_status,
-        created_at: at,
-        updated_at: at,
-      })
+      await this.mutations.commit(
+        trx,
+        'revocation.request',
+        {
+          requestId: id,
+          cif: input.cif,
+          tokenUid: token?.uid ?? null,
+          channel: input.channel,
+          reason: input.reason,
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.paper
+            ? {
+                paperForm: {
+                  formNo: input.paper.formNo,
+                  receivedOn: input.paper.receivedOn,
+                  sealChecked: true,
+                },
+              }
+            : {}),
+          identity: input.identity ?? null,
+        },
+        session.staffId,
+        { cif: input.cif },
+      )
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'revocation.request',
@@ -100,27 +100,10 @@ export class RevocationService {
           requestId: id,
           channel: input.channel,
           reason: input.reason,
-          dueOn,
+          dueOn: input.paper ? paperDueOn(input.paper.receivedOn) : null,
           state: 'awaiting_branch',
         },
       })
-      await this.outbox.add(
-        trx,
-        'revocation.request',
-        {
-          requestId: id,
-          cif: input.cif,
-          tokenId: token?.id ?? null,
-          channel: input.channel,
-          reason: input.reason,
-          ...(input.note ? { note: input.note } : {}),
-          ...(input.paper
-            ? { paperForm: { formNo: input.paper.formNo, receivedOn: input.paper.receivedOn } }
-            : {}),
-          identity: input.identity ?? null,
-        },
-        session.staffId,
-      )
     })
     return this.get(id)
   }
@@ -134,21 +117,19 @@ export class RevocationService {
         throw new DomainError('CONFLICT', `a customer in status ${customer.otp_status} cannot be suspended`)
       }
       const token = await this.liveToken(trx, input.cif)
-      const at = this.clock.now().toISOString()
-      await trx('requests').insert({
-        id,
-        kind: 'suspension',
-        cif: input.cif,
-        token_id: token?.id ?? null,
-        state: 'completed',
-        maker: session.staffId,
-        reason: input.reason,
-        note: input.note ?? null,
-        prev_status: customer.otp_status,
-        created_at: at,
-        updated_at: at,
-      })
-      await setOtpStatus(trx, input.cif, 'suspended', at)
+      await this.mutations.commit(
+        trx,
+        'token.suspend',
+        {
+          requestId: id,
+          cif: input.cif,
+          tokenUid: token?.uid ?? null,
+          reason: input.reason,
+          ...(input.note ? { note: input.note } : {}),
+        },
+        session.staffId,
+        { cif: input.cif, priority: SUSPENSION_PRIORITY },
+      )
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'token.suspend',
@@ -157,13 +138,6 @@ export class RevocationService {
         before: { otpStatus: customer.otp_status },
         after: { otpStatus: 'suspended', requestId: id, reason: input.reason },
       })
-      await this.outbox.add(
-        trx,
-        'token.suspend',
-        { requestId: id, cif: input.cif, tokenId: token?.id ?? null, reason: input.reason },
-        session.staffId,
-        SUSPENSION_PRIORITY,
-      )
     })
     return { requestId: id, otpStatus: 'suspended' as const }
   }
@@ -186,15 +160,13 @@ export class RevocationService {
         )
       }
       if (approval.consume) await approval.consume(trx)
-      const at = this.clock.now().toISOString()
-      await trx('requests').where({ id: req.id }).update({
-        state: 'awaiting_central',
-        checker: approval.checker,
-        decided_at: at,
-        decided_by: approval.checker,
-        updated_at: at,
-      })
-      await setOtpStatus(trx, req.cif, 'revocation_pending', at)
+      await this.mutations.commit(
+        trx,
+        'revocation.approve',
+        { requestId: req.id, checker: approval.checker },
+        session.staffId,
+        { cif: req.cif },
+      )
       await this.audit.append(trx, {
         actor: approval.checker,
         action: 'revocation.approve',
@@ -208,12 +180,6 @@ export class RevocationService {
           maker: req.maker,
         },
       })
-      await this.outbox.add(
-        trx,
-        'revocation.approve',
-        { requestId: req.id, checker: approval.checker },
-        session.staffId,
-      )
     })
     return this.get(input.requestId)
   }
@@ -225,15 +191,13 @@ export class RevocationService {
       const req = await this.loadRequest(trx, input.requestId)
       this.assertMove('reject', req.state)
       if (approval.consume) await approval.consume(trx)
-      const at = this.clock.now().toISOString()
-      await trx('requests').where({ id: req.id }).update({
-        state: 'rejected',
-        checker: approval.checker,
-        decided_at: at,
-        decided_by: approval.checker,
-        decision_reason: input.reason,
-        updated_at: at,
-      })
+      await this.mutations.commit(
+        trx,
+        'revocation.reject',
+        { requestId: req.id, checker: approval.checker, reason: input.reason },
+        session.staffId,
+        { cif: req.cif },
+      )
       await this.audit.append(trx, {
         actor: approval.checker,
         action: 'revocation.reject',
@@ -242,45 +206,42 @@ export class RevocationService {
         before: { state: req.state },
         after: { state: 'rejected', requestId: req.id, reason: input.reason, maker: req.maker },
       })
-      await this.outbox.add(
-        trx,
-        'revocation.reject',
-        { requestId: req.id, checker: approval.checker, reason: input.reason },
-        session.staffId,
-      )
     })
     return this.get(input.requestId)
   }
 
-  /** The customer changed their mind: possible until central completes; approval once approved. */
+  /**
+   * The customer changed their mind: possible until central completes. A supervisor approves when the
+   * request was approved, is someone else's, or is about a lost or stolen token (src/core/duties.ts).
+   */
   async withdraw(session: Session, input: { requestId: string; reason: string; approval?: ApprovalInput }) {
     const request = await this.loadRequest(this.db, input.requestId)
     this.assertMove('withdraw', request.state)
-    const needsApproval = withdrawalNeedsApproval(request.state)
-    const approval = needsApproval
+    const needsChecker = (req: typeof request) =>
+      withdrawalNeedsChecker({
+        state: req.state,
+        maker: req.maker,
+        actor: session.staffId,
+        reason: req.reason,
+      })
+    const approval = needsChecker(request)
       ? await this.checker(session, request, input.approval, 'revocation.withdraw', session.staffId)
       : null
     await this.db.transaction(async (trx) => {
       const req = await this.loadRequest(trx, input.requestId)
       this.assertMove('withdraw', req.state)
-      if (withdrawalNeedsApproval(req.state) !== needsApproval)
+      if (needsChecker(req) !== Boolean(approval))
         throw new DomainError('CONFLICT', 'the request changed meanwhile')
       if (approval?.consume) await approval.consume(trx)
-      const at = this.clock.now().toISOString()
       const customer = await this.loadCustomer(trx, req.cif)
-      await trx('requests')
-        .where({ id: req.id })
-        .update({
-          state: 'withdrawn',
-          decided_at: at,
-          decided_by: approval?.checker ?? session.staffId,
-          decision_reason: input.reason,
-          updated_at: at,
-        })
-      // An approved request had moved the customer to 利用解除手続中: back to where they were.
-      if (needsApproval && customer.otp_status === 'revocation_pending') {
-        await setOtpStatus(trx, req.cif, req.prev_status, at)
-      }
+      await this.mutations.commit(
+        trx,
+        'revocation.withdraw',
+        { requestId: req.id, reason: input.reason, ...(approval ? { checker: approval.checker } : {}) },
+        session.staffId,
+        { cif: req.cif },
+      )
+      const after = await this.loadCustomer(trx, req.cif)
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'revocation.withdraw',
@@ -291,86 +252,12 @@ export class RevocationService {
           state: 'withdrawn',
           requestId: req.id,
           reason: input.reason,
-          otpStatus: needsApproval ? req.prev_status : customer.otp_status,
+          otpStatus: after.otp_status,
           checker: approval?.checker ?? null,
         },
       })
-      await this.outbox.add(
-        trx,
-        'revocation.withdraw',
-        { requestId: req.id, reason: input.reason, ...(approval ? { checker: approval.checker } : {}) },
-        session.staffId,
-      )
     })
     return this.get(input.requestId)
-  }
-
-  /** Central completed the revocation: 利用解除済, the token revoked and a hard device unusable. */
-  async applyCentralCompletion(
-    requestId: string,
-    completedAt: string,
-    within?: Knex.Transaction,
-  ): Promise<void> {
-    await this.inTransaction(within, async (trx) => {
-      const req = await this.loadRequest(trx, requestId)
-      this.assertMove('complete', req.state)
-      const at = this.clock.now().toISOString()
-      const customer = await this.loadCustomer(trx, req.cif)
-      await trx('requests')
-        .where({ id: req.id })
-        .update({ state: 'completed', decided_at: completedAt, decided_by: 'central', updated_at: at })
-      await setOtpStatus(trx, req.cif, 'revoked', at, completedAt)
-      if (req.token_id) {
-        const token = await trx('tokens').where({ id: req.token_id }).first()
-        await trx('tokens').where({ id: req.token_id }).update({ state: 'revoked', revoked_at: completedAt })
-        if (token?.serial)
-          await trx('inventory')
-            .where({ serial: token.serial })
-            .update({ state: 'revoked', seed_sealed: null, updated_at: at })
-      }
-      await this.audit.append(trx, {
-        actor: 'central',
-        action: 'revocation.complete',
-        entity: 'customer',
-        entityKey: req.cif,
-        before: { otpStatus: customer.otp_status, state: req.state },
-        after: { otpStatus: 'revoked', state: 'completed', requestId: req.id, completedAt },
-      })
-    })
-  }
-
-  /** Central refused the revocation: the customer goes back to the status before the request. */
-  async applyCentralRejection(requestId: string, reason: string, within?: Knex.Transaction): Promise<void> {
-    await this.inTransaction(within, async (trx) => {
-      const req = await this.loadRequest(trx, requestId)
-      this.assertMove('centralReject', req.state)
-      const at = this.clock.now().toISOString()
-      const customer = await this.loadCustomer(trx, req.cif)
-      await trx('requests').where({ id: req.id }).update({
-        state: 'rejected',
-        decided_at: at,
-        decided_by: 'central',
-        decision_reason: reason,
-        updated_at: at,
-      })
-      await setOtpStatus(trx, req.cif, req.prev_status, at)
-      await this.audit.append(trx, {
-        actor: 'central',
-        action: 'revocation.central_reject',
-        entity: 'customer',
-        entityKey: req.cif,
-        before: { otpStatus: customer.otp_status, state: req.state },
-        after: { otpStatus: req.prev_status, state: 'rejected', requestId: req.id, reason },
-      })
-    })
-  }
-
-  /** Central's news is applied inside the pull's transaction; tests call these on their own. */
-  private inTransaction(
-    within: Knex.Transaction | undefined,
-    work: (trx: Knex.Transaction) => Promise<void>,
-  ): Promise<void> {
-    return within ? work(within) : this.db.transaction(work)
   }
 
   async get(requestId: string): Promise<RevocationDetail> {
@@ -421,7 +308,7 @@ export class RevocationService {
     return db('requests as r')
       .join('customers as c', 'c.cif', 'r.cif')
       .leftJoin('staff as s', 's.staff_id', 'r.maker')
-      .leftJoin('tokens as t', 't.id', 'r.token_id')
+      .leftJoin('tokens as t', 't.uid', 'r.token_uid')
       .where('r.kind', 'revocation')
       .select(
         'r.*',
@@ -505,7 +392,7 @@ export class RevocationService {
       state: RevocationState
       maker: string
       prev_status: OtpStatus
-      token_id: number | null
+      reason: string | null
     }
   }
 
@@ -516,7 +403,11 @@ export class RevocationService {
   }
 
   private async liveToken(db: Db, cif: string) {
-    return db('tokens').where({ cif }).whereIn('state', LIVE_TOKEN_STATES).orderBy('id', 'desc').first()
+    return db('tokens')
+      .where({ cif })
+      .whereIn('state', LIVE_TOKEN_STATES)
+      .orderBy('issued_at', 'desc')
+      .first()
   }
 
   private async assertNoOpenRevocation(db: Db, cif: string): Promise<void> {

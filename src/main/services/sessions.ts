@@ -10,6 +10,8 @@ export interface Session {
   locked: boolean
   /** A TOTP secret shown to a supervisor but not yet confirmed with a code; memory only. */
   pendingTotpSecret?: string
+  /** HQ set a one-time password: only a password change is allowed until it is done. */
+  mustChangePassword?: boolean
   /** The hard token whose OTP the teller has just verified for this customer (issuance wizard). */
   deviceProof?: { cif: string; serial: string; verifiedAt: string }
 }
@@ -29,8 +31,9 @@ export class SessionTable {
     this.sessions.delete(clientKey)
   }
 
-  /** Ends every session of one staff member (e.g. when the account locks). */
-  deleteStaff(staffId: string): void {
-    for (const [key, s] of this.sessions) if (s.staffId === staffId) this.sessions.delete(key)
+  /** Ends every session of one staff member (e.g. when the account locks), but the one named to keep. */
+  deleteStaff(staffId: string, keepClientKey?: string): void {
+    for (const [key, s] of this.sessions)
+      if (s.staffId === staffId && key !== keepClientKey) this.sessions.delete(key)
   }
 }

@@ -5,7 +5,7 @@ import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
-import type { Outbox } from './outbox'
+import type { LocalMutations } from '../sync/localMutations'
 import type { Session } from './sessions'
 
 function toItem(r: {
@@ -30,7 +30,7 @@ export class StockService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
     private readonly approvals: ApprovalService,
   ) {}
 
@@ -64,9 +64,13 @@ export class StockService {
     return this.db.transaction(async (trx) => {
       const before = await this.loadInStock(trx, session, input.serial)
       await this.approvals.consume(trx, approval)
-      await trx('inventory')
-        .where({ serial: input.serial })
-        .update({ state: 'defective', seed_sealed: null, updated_at: this.clock.now().toISOString() })
+      await this.mutations.commit(
+        trx,
+        'inventory.write_off',
+        { serial: input.serial, reason: input.reason, checker: approval.checker },
+        session.staffId,
+        { cif: null },
+      )
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'inventory.write_off',
@@ -75,12 +79,6 @@ export class StockService {
         before: { state: before.state },
         after: { state: 'defective', reason: input.reason, checker: approval.checker },
       })
-      await this.outbox.add(
-        trx,
-        'inventory.write_off',
-        { serial: input.serial, reason: input.reason, checker: approval.checker },
-        session.staffId,
-      )
       return toItem({ ...before, state: 'defective' })
     })
   }

@@ -1,18 +1,20 @@
 import type { Knex } from 'knex'
 import { DomainError } from '../../shared/result'
 import {
+  debitResponse,
   enrollResponse,
   MAX_MUTATIONS_PER_PUSH,
   pullResponse,
   pushResponse,
   SCHEMA_VERSION,
-  type PatchOp,
 } from '../../shared/syncProtocol'
 import type { Clock } from '../clock'
-import { kanaKey } from '../domain/kana'
-import type { SecretBox } from '../security/secretBox'
-import type { RevocationService } from '../services/revocations'
+import type { SecretBox } from '../../core/security/secretBox'
+import type { AuditLog } from '../services/audit'
+import { sendingOrder, type Outbox } from '../services/outbox'
 import { checkCentralUrl } from './centralUrl'
+import type { LocalMutations } from './localMutations'
+import { applyPatchOp } from './patch'
 
 export class CentralError extends Error {
   constructor(
@@ -25,43 +27,71 @@ export class CentralError extends Error {
 
 type Fetch = typeof fetch
 
+export const APP_VERSION = '0.2.0'
+
 /**
- * The branch's side of SYNC-PROTOCOL.md: enrolment, push of the outbox (mutation ids assigned in
- * sending order and kept for retries), pull with paging, central's news applied in one transaction
- * with its cookie, acknowledged outbox rows removed in the same transaction.
+ * The branch's side of SYNC-PROTOCOL.md: enrolment (and re-enrolment as a new client), push of the outbox
+ * in sending order, pull with paging and rebase, and 口座振替 asked of central at once.
  */
 export class SyncClient {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly secretBox: SecretBox,
-    private readonly revocations: RevocationService,
+    private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
+    private readonly audit: AuditLog,
     private readonly fetchImpl: Fetch = fetch,
   ) {}
 
+  /**
+   * Enrols this PC as a new client of central. On an empty database (端末の初期設定) the branch comes from
+   * the form; on an enrolled one it must stay the same. Pending work is renumbered for the new client and
+   * the sync position reset in the same transaction, so the next push starts at mutation 1.
+   */
   async enroll(input: {
     centralUrl: string
     enrollmentCode: string
     workstationName: string
-  }): Promise<string> {
+    branchCode?: string
+  }): Promise<{ clientId: string; workstationNo: string; branchCode: string; branchName: string }> {
     const url = checkCentralUrl(input.centralUrl)
     const branch = await this.db('branches').first()
-    if (!branch) throw new DomainError('CONFLICT', 'this workstation has no branch yet')
-    const answer = await this.post(url, '/v1/enroll', {
-      branchCode: branch.code,
-      enrollmentCode: input.enrollmentCode,
-      workstationName: input.workstationName,
+    const branchCode = branch?.code ?? input.branchCode
+    if (!branchCode) throw new DomainError('CONFLICT', 'this workstation has no branch yet')
+    if (branch && input.branchCode && input.branchCode !== branch.code)
+      throw new DomainError('CONFLICT', `this workstation belongs to branch ${branch.code}`)
+    const answer = enrollResponse.parse(
+      await this.post(url, '/v1/enroll', {
+        branchCode,
+        enrollmentCode: input.enrollmentCode,
+        workstationName: input.workstationName,
+      }),
+    )
+    await this.db.transaction(async (trx) => {
+      if (!branch) await trx('branches').insert({ code: branchCode, name: answer.branchName })
+      await trx('outbox').update({ mutation_id: null })
+      await trx('sync_state')
+        .where({ id: 1 })
+        .update({
+          central_url: url.origin,
+          client_id: answer.clientId,
+          secret_sealed: this.secretBox.seal(Buffer.from(answer.secret, 'utf8'), `sync:${answer.clientId}`),
+          workstation_no: answer.workstationNo,
+          workstation_name: input.workstationName,
+          last_assigned_id: 0,
+          cookie: null,
+          last_error: null,
+          bootstrap_done: 0,
+          bootstrap_total: null,
+        })
     })
-    const { clientId, secret } = enrollResponse.parse(answer)
-    await this.db('sync_state')
-      .where({ id: 1 })
-      .update({
-        central_url: url.origin,
-        client_id: clientId,
-        secret_sealed: this.secretBox.seal(Buffer.from(secret, 'utf8'), `sync:${clientId}`),
-        last_error: null,
-      })
-    return clientId
+    return {
+      clientId: answer.clientId,
+      workstationNo: answer.workstationNo,
+      branchCode,
+      branchName: answer.branchName,
+    }
   }
 
   async enrolled(): Promise<boolean> {
@@ -69,38 +99,49 @@ export class SyncClient {
     return Boolean(state.client_id)
   }
 
-  /** Push everything waiting, then pull until central has nothing more. */
+  /** Push everything waiting, then pull until central has nothing more. A failed push still lets the pull run. */
   async syncOnce(): Promise<void> {
     const state = await this.state()
     if (!state.client_id) return
     await this.db('sync_state').where({ id: 1 }).update({ last_attempt_at: this.clock.now().toISOString() })
+    let failure: unknown = null
     try {
       while (await this.pushBatch()) {
         /* next batch */
       }
+    } catch (e) {
+      failure = e
+    }
+    try {
       while (await this.pullPage()) {
         /* next page */
       }
-      await this.db('sync_state')
-        .where({ id: 1 })
-        .update({ last_success_at: this.clock.now().toISOString(), last_error: null })
     } catch (e) {
+      failure ??= e
+    }
+    if (failure) {
       await this.db('sync_state')
         .where({ id: 1 })
-        .update({ last_error: e instanceof Error ? e.message.slice(0, 300) : 'sync failed' })
-      throw e
+        .update({ last_error: failure instanceof Error ? failure.message.slice(0, 300) : 'sync failed' })
+      throw failure
     }
+    await this.db('sync_state')
+      .where({ id: 1 })
+      .update({ last_success_at: this.clock.now().toISOString(), last_error: null })
   }
 
-  /** Gives waiting rows their mutation ids (suspensions first), then sends up to 500 of them. */
+  /** Numbers the next rows in sending order (a suspension and its customer's earlier work first), sends up to 500. */
   private async pushBatch(): Promise<boolean> {
     await this.db.transaction(async (trx) => {
-      const state = await trx('sync_state').where({ id: 1 }).first()
+      const rows = await trx('outbox').select('id', 'cif', 'priority', 'mutation_id')
+      const numbered = rows.filter((r) => r.mutation_id !== null).length
+      const toNumber = sendingOrder(rows)
+        .filter((r) => r.mutation_id === null)
+        .slice(0, Math.max(0, MAX_MUTATIONS_PER_PUSH - numbered))
+      if (!toNumber.length) return
+      const state = await trx('sync_state').where({ id: 1 }).first('last_assigned_id')
       let next = Number(state.last_assigned_id)
-      const unnumbered = await trx('outbox')
-        .whereNull('mutation_id')
-        .orderBy([{ column: 'priority', order: 'desc' }, { column: 'id' }])
-      for (const row of unnumbered) await trx('outbox').where({ id: row.id }).update({ mutation_id: ++next })
+      for (const row of toNumber) await trx('outbox').where({ id: row.id }).update({ mutation_id: ++next })
       await trx('sync_state').where({ id: 1 }).update({ last_assigned_id: next })
     })
     const rows = await this.db('outbox')
@@ -119,18 +160,21 @@ export class SyncClient {
           mutations: rows.map((r) => ({
             id: r.mutation_id,
             name: r.name,
-            args: JSON.parse(r.args_json),
+            args: this.outbox.openArgs(r),
             createdAt: r.created_at,
             actor: r.actor,
           })),
+          status: await this.report(),
         },
         this.credentials(state),
       ),
     )
     await this.db.transaction(async (trx) => {
+      const rejected = new Set<number>()
       for (const result of answer.results.filter((r) => r.status === 'rejected')) {
         const row = rows.find((r) => r.mutation_id === result.id)
         if (!row) continue
+        rejected.add(row.id)
         await trx('sync_problems').insert({
           mutation_id: result.id,
           name: row.name,
@@ -140,11 +184,21 @@ export class SyncClient {
           created_at: this.clock.now().toISOString(),
         })
       }
-      await trx('outbox').where('mutation_id', '<=', answer.lastMutationId).delete()
+      if (rejected.size) {
+        // What central refused leaves this PC's view too: undo the pending work, re-apply all but it.
+        await this.mutations.rebase(trx, { acknowledgedUpTo: answer.lastMutationId, rejected })
+      } else {
+        const acked = trx('outbox').where('mutation_id', '<=', answer.lastMutationId).select('id')
+        await trx('rebase_undo').whereIn('outbox_id', acked).delete()
+        await trx('outbox').where('mutation_id', '<=', answer.lastMutationId).delete()
+      }
     })
-    return rows.length === MAX_MUTATIONS_PER_PUSH
+    return (
+      (await this.db('outbox').first('id')) !== undefined && answer.lastMutationId >= rows.at(-1)!.mutation_id
+    )
   }
 
+  /** Central's news applied with its cookie in one transaction, pending work rebased on top. */
   private async pullPage(): Promise<boolean> {
     const state = await this.state()
     const answer = pullResponse.parse(
@@ -155,139 +209,81 @@ export class SyncClient {
         this.credentials(state),
       ),
     )
+    const now = this.clock.now().toISOString()
     await this.db.transaction(async (trx) => {
-      for (const op of answer.patch) await this.apply(trx, op)
-      await trx('outbox').where('mutation_id', '<=', answer.lastMutationId).delete()
+      await this.mutations.rebase(trx, {
+        acknowledgedUpTo: answer.lastMutationId,
+        applyPatch: async () => {
+          for (const op of answer.patch)
+            await applyPatchOp(trx, op, { now, secretBox: this.secretBox, audit: this.audit })
+        },
+      })
+      const done = Number(state.bootstrap_done ?? 0) + answer.patch.length
+      const bootstrapping = state.cookie === null || state.bootstrap_total !== null
       await trx('sync_state')
         .where({ id: 1 })
-        .update({ cookie: String(answer.cookie) })
+        .update({
+          cookie: String(answer.cookie),
+          ...(bootstrapping
+            ? answer.more
+              ? { bootstrap_done: done, bootstrap_total: done + (answer.remaining ?? 0) }
+              : { bootstrap_done: done, bootstrap_total: null }
+            : {}),
+        })
     })
     return answer.more
   }
 
-  private async apply(trx: Knex.Transaction, op: PatchOp): Promise<void> {
-    // 'clear' comes first on a first pull: the puts that follow are central's whole picture. Rows the
-    // branch made itself stay (receipts and audit point at them); central's values overwrite the rest.
-    if (op.op === 'clear' || op.op === 'del') return
-    const v = op.value as Record<string, unknown>
-    const now = this.clock.now().toISOString()
-    if (op.entity === 'customer') {
-      const row = {
-        cif: v['cif'],
-        name_kanji: v['nameKanji'],
-        name_kana: v['nameKana'],
-        name_kana_key: kanaKey(String(v['nameKana'])),
-        birth_date: v['birthDate'],
-        phone: v['phone'],
-        phone_digits: String(v['phone']).replace(/\D/g, ''),
-        home_branch: v['homeBranch'],
-        otp_status: v['otpStatus'],
-        status_changed_at: v['statusChangedAt'],
-        updated_at: now,
-      }
-      await trx('customers').insert(row).onConflict('cif').merge()
-      for (const a of (v['accounts'] as { branchCode: string; subject: string; number: string }[]) ?? []) {
-        await trx('accounts')
-          .insert({ cif: v['cif'], branch_code: a.branchCode, subject: a.subject, number: a.number })
-          .onConflict(['branch_code', 'subject', 'number'])
-          .ignore()
-      }
+  /** 口座振替 (issue 8): central debits the account before the receipt exists, or says why not. */
+  async debit(input: { receiptNo: string; cif: string; account: string; amountYen: number }): Promise<void> {
+    const state = await this.state()
+    if (!state.client_id)
+      throw new DomainError('OFFLINE', 'account debit needs central; this PC is not enrolled')
+    let raw: unknown
+    try {
+      raw = await this.post(
+        checkCentralUrl(state.central_url),
+        '/v1/debit',
+        { clientId: state.client_id, ...input },
+        this.credentials(state),
+      )
+    } catch {
+      throw new DomainError('OFFLINE', 'central could not be reached to debit the account; take cash')
     }
-    if (op.entity === 'token') {
-      const row = {
-        uid: v['uid'],
-        cif: v['cif'],
-        kind: v['kind'],
-        serial: v['serial'] ?? null,
-        state: v['state'],
-        issued_at: v['issuedAt'] ?? null,
-        activated_at: v['activatedAt'] ?? null,
-        revoked_at: v['revokedAt'] ?? null,
-      }
-      await trx('tokens').insert(row).onConflict('uid').merge()
-    }
-    if (op.entity === 'staff') {
-      const existing = await trx('staff').where({ staff_id: v['staffId'] }).first()
-      const branch = await trx('branches').first()
-      if (existing) {
-        await trx('staff')
-          .where({ staff_id: v['staffId'] })
-          .update({ name: v['name'], role: v['role'], password_hash: v['passwordHash'], updated_at: now })
-      } else if (branch) {
-        await trx('staff').insert({
-          staff_id: v['staffId'],
-          branch_code: branch.code,
-          name: v['name'],
-          role: v['role'],
-          password_hash: v['passwordHash'],
-          updated_at: now,
-        })
-      }
-    }
-    if (op.entity === 'inventory') {
-      const branch = await trx('branches').first()
-      const seed =
-        typeof v['seed'] === 'string' && v['state'] === 'in_stock' ? Buffer.from(v['seed'], 'base64') : null
-      const existing = await trx('inventory').where({ serial: v['serial'] }).first()
-      const row = {
-        serial: v['serial'],
-        branch_code: branch.code,
-        state: v['state'],
-        algorithm: v['algorithm'],
-        digits: v['digits'],
-        period: v['period'] ?? null,
-        received_on: v['receivedOn'] ?? now.slice(0, 10),
-        updated_at: now,
-        // Seeds arrive over TLS for stock only and are sealed at once; a device no longer in stock
-        // (issued and synced) has its seed deleted here.
-        seed_sealed: seed
-          ? this.secretBox.seal(seed, `seed:${String(v['serial'])}`)
-          : v['state'] === 'in_stock'
-            ? (existing?.seed_sealed ?? null)
-            : null,
-      }
-      if (existing) await trx('inventory').where({ serial: v['serial'] }).update(row)
-      else await trx('inventory').insert({ ...row, counter: v['counter'] ?? 0 })
-    }
-    if (op.entity === 'request') await this.applyRequest(trx, v, now)
+    const answer = debitResponse.parse(raw)
+    if (answer.ok) return
+    if (answer.code === 'INSUFFICIENT_FUNDS')
+      throw new DomainError('INSUFFICIENT_FUNDS', 'the account balance does not cover the fee')
+    if (answer.code === 'ACCOUNT_CLOSED') throw new DomainError('ACCOUNT_CLOSED', 'the account is closed')
+    if (answer.code === 'UNKNOWN_ACCOUNT')
+      throw new DomainError('VALIDATION', 'central does not know this account', {
+        'payment.account': 'unknown',
+      })
+    throw new DomainError('CONFLICT', 'this receipt number was debited for another account; try again')
   }
 
-  private async applyRequest(trx: Knex.Transaction, v: Record<string, unknown>, now: string): Promise<void> {
-    const local = await trx('requests').where({ id: v['id'] }).first()
-    // Central's decisions on revocations go through the revocation service (audit, token, device).
-    if (local?.kind === 'revocation' && local.state === 'awaiting_central') {
-      if (v['state'] === 'completed') return this.revocations.applyCentralCompletion(local.id, now, trx)
-      if (v['state'] === 'rejected')
-        return this.revocations.applyCentralRejection(local.id, String(v['decisionReason'] ?? ''), trx)
+  /** How far a new PC's first pull got (setup screen). */
+  async bootstrapProgress() {
+    const state = await this.state()
+    return {
+      done: Number(state.bootstrap_done ?? 0),
+      total: state.bootstrap_total === null ? null : Number(state.bootstrap_total),
     }
-    if (local) {
-      await trx('requests')
-        .where({ id: v['id'] })
-        .update({
-          state: v['state'],
-          checker: v['checker'] ?? local.checker,
-          decision_reason: v['decisionReason'] ?? local.decision_reason,
-          updated_at: now,
-        })
-      return
+  }
+
+  /** What the PC tells central about itself on every push: queue, version, and its audit anchor. */
+  private async report() {
+    const [depth] = await this.db('outbox').count<{ n: number }[]>({ n: '*' })
+    const oldest = await this.db('outbox').orderBy('id').first('created_at')
+    const [audit] = await this.db('audit').count<{ n: number }[]>({ n: '*' })
+    const last = await this.db('audit').orderBy('id', 'desc').first('hash')
+    return {
+      queueDepth: Number(depth?.n ?? 0),
+      oldestPendingAt: oldest?.created_at ?? null,
+      appVersion: APP_VERSION,
+      auditCount: Number(audit?.n ?? 0),
+      auditHash: last?.hash ?? '0'.repeat(64),
     }
-    const detail = (v['detail'] ?? {}) as Record<string, unknown>
-    await trx('requests').insert({
-      id: v['id'],
-      kind: v['kind'],
-      cif: v['cif'],
-      state: v['state'],
-      maker: v['maker'] ?? 'central',
-      checker: v['checker'] ?? null,
-      prev_status: v['prevStatus'] ?? null,
-      channel: detail['channel'] ?? null,
-      reason: detail['reason'] ?? null,
-      note: detail['note'] ?? null,
-      decision_reason: v['decisionReason'] ?? null,
-      detail_json: JSON.stringify(detail),
-      created_at: now,
-      updated_at: now,
-    })
   }
 
   private async state() {

@@ -25,9 +25,14 @@ export class SyncScheduler {
     clearTimeout(this.timer)
   }
 
-  /** After a local change: sync soon (a small delay gathers a burst of changes). */
-  notifyChange(): void {
-    if (!this.stopped && this.failures === 0) this.schedule(200)
+  /**
+   * After a local change: sync soon (a small delay gathers a burst of changes). An urgent change (an
+   * emergency suspension) tries at once, even while backing off after failures.
+   */
+  notifyChange(urgent = false): void {
+    if (this.stopped) return
+    if (urgent) this.schedule(0)
+    else if (this.failures === 0) this.schedule(200)
   }
 
   /** "Sync now": runs at once (or right after the run in progress) and reports how it went. */

@@ -4,6 +4,9 @@ import type { Clock } from '../clock'
 import type { AuditLog } from '../services/audit'
 import type { Connectivity } from '../services/connectivity'
 import type { Outbox } from '../services/outbox'
+import type { LocalMutations } from './localMutations'
+import type { SetupProgress } from '../../shared/contract'
+import type { MutationName } from '../../shared/syncProtocol'
 import type { Session } from '../services/sessions'
 import { CentralError, type SyncClient } from './client'
 import type { SyncScheduler } from './scheduler'
@@ -15,6 +18,7 @@ export class SyncService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly outbox: Outbox,
+    private readonly mutations: LocalMutations,
     private readonly client: SyncClient,
     private readonly scheduler: SyncScheduler,
     private readonly connectivity: Connectivity,
@@ -38,6 +42,8 @@ export class SyncService {
       outboxDepth: Number(depth?.n ?? 0),
       oldestWaitingAt: oldest?.created_at ?? null,
       openProblems: Number(problems?.n ?? 0),
+      workstationNo: state.workstation_no ?? null,
+      workstationName: state.workstation_name ?? null,
     }
   }
 
@@ -52,30 +58,103 @@ export class SyncService {
     return this.status()
   }
 
+  /** 端末設定: an admin enrols (or re-enrols) this PC; pending work is renumbered for the new client. */
   async enroll(
     session: Session,
     input: { centralUrl: string; enrollmentCode: string; workstationName: string },
   ) {
-    let clientId: string
+    const enrolled = await this.enrollWithCentral(input)
+    await this.db.transaction((trx) =>
+      this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'sync.enroll',
+        entity: 'workstation',
+        entityKey: enrolled.clientId,
+        after: { centralUrl: input.centralUrl, workstationNo: enrolled.workstationNo },
+      }),
+    )
+    this.scheduler.start()
+    return this.status()
+  }
+
+  /**
+   * 端末の初期設定 (issue 8): an empty PC enrols with a code from HQ, then its first pull fills it with the
+   * branch's customers, staff and stock. Allowed only while the database holds no branch.
+   */
+  async setup(input: {
+    centralUrl: string
+    branchCode: string
+    enrollmentCode: string
+    workstationName: string
+  }) {
+    if (await this.db('branches').first()) throw new DomainError('SETUP_DONE', 'this PC is already set up')
+    const enrolled = await this.enrollWithCentral(input)
+    await this.db.transaction((trx) =>
+      this.audit.append(trx, {
+        actor: 'setup',
+        action: 'sync.setup',
+        entity: 'workstation',
+        entityKey: enrolled.clientId,
+        after: {
+          centralUrl: input.centralUrl,
+          branchCode: enrolled.branchCode,
+          workstationNo: enrolled.workstationNo,
+        },
+      }),
+    )
+    this.setupRun = this.client.syncOnce().then(
+      () => {
+        this.setupError = null
+      },
+      (e: unknown) => {
+        this.setupError = e instanceof Error ? e.message.slice(0, 200) : 'the first sync failed'
+      },
+    )
+    this.scheduler.start()
+    return this.setupProgress()
+  }
+
+  private setupRun: Promise<void> | null = null
+  private setupError: string | null = null
+
+  /** How far the first pull got, for the setup screen's progress bar. */
+  async setupProgress(): Promise<SetupProgress> {
+    const branch = await this.db('branches').first()
+    const state = await this.db('sync_state').where({ id: 1 }).first()
+    const progress = await this.client.bootstrapProgress()
+    const base = {
+      done: progress.done,
+      total: progress.total,
+      branchCode: branch?.code ?? null,
+      branchName: branch?.name ?? null,
+      workstationNo: state.workstation_no ?? null,
+      error: this.setupError,
+    }
+    if (!branch || !state.client_id) return { ...base, phase: 'not_started' }
+    if (this.setupError) return { ...base, phase: 'failed' }
+    if (state.cookie !== null && progress.total === null) return { ...base, phase: 'done' }
+    return { ...base, phase: 'loading' }
+  }
+
+  /** Test hook and shutdown: the setup's first sync, if one runs. */
+  async setupFinished(): Promise<void> {
+    await this.setupRun
+  }
+
+  private async enrollWithCentral(input: {
+    centralUrl: string
+    enrollmentCode: string
+    workstationName: string
+    branchCode?: string
+  }) {
     try {
-      clientId = await this.client.enroll(input)
+      return await this.client.enroll(input)
     } catch (e) {
       if (e instanceof DomainError) throw e
       throw new DomainError('VALIDATION', e instanceof Error ? e.message : 'enrolment failed', {
         centralUrl: 'check the URL and the code',
       })
     }
-    await this.db.transaction((trx) =>
-      this.audit.append(trx, {
-        actor: session.staffId,
-        action: 'sync.enroll',
-        entity: 'workstation',
-        entityKey: clientId,
-        after: { centralUrl: input.centralUrl },
-      }),
-    )
-    this.scheduler.start()
-    return this.status()
   }
 
   async queue() {
@@ -119,12 +198,10 @@ export class SyncService {
         .where({ id: input.id })
         .update({ resolved_at: at, resolved_by: session.staffId, resolution: input.action, note: input.note })
       if (input.action === 'retry') {
-        await trx('outbox').insert({
-          name: problem.name,
-          args_json: problem.args_json,
-          actor: problem.actor,
-          priority: 0,
-          created_at: at,
+        // Applied again here first: a rule that still refuses it says so now, and nothing changes.
+        const args = this.outbox.openArgs(problem)
+        await this.mutations.commit(trx, problem.name as MutationName, args, problem.actor, {
+          cif: typeof args['cif'] === 'string' ? args['cif'] : null,
         })
       }
       await this.audit.append(trx, {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { kanaKey } from '../../domain/kana'
+import { kanaKey } from '../../../core/domain/kana'
 
 /** Counter work: search keys, requests, receipts and ledger, day close, the outbox, sync state. */
 export async function up(db: Knex): Promise<void> {

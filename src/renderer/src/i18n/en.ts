@@ -397,6 +397,10 @@ const en: typeof ja = {
       'The customer’s status changed after the request; it cannot be approved. Check it, and withdraw and record it again if needed.',
     APPROVAL_REQUIRED: 'A supervisor must approve this.',
     ALREADY_VOIDED: 'This receipt is already voided.',
+    PASSWORD_CHANGE_REQUIRED: 'HQ set a one-time password: please set a new password first.',
+    INSUFFICIENT_FUNDS: 'The account balance does not cover the fee. Take cash or check with the customer.',
+    ACCOUNT_CLOSED: 'This account is closed and cannot be debited.',
+    SETUP_DONE: 'This PC is already set up.',
   },
 }
 export default en

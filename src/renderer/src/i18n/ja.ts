@@ -406,5 +406,9 @@ export default {
       '申請後にお客さまの状態が変わったため承認できません。内容を確認し、必要なら取下げて再度受け付けてください。',
     APPROVAL_REQUIRED: '役席者の承認が必要です。',
     ALREADY_VOIDED: 'この領収書はすでに取消済みです。',
+    PASSWORD_CHANGE_REQUIRED: '本部が設定した仮パスワードです。新しいパスワードを設定してください。',
+    INSUFFICIENT_FUNDS: '口座残高が手数料に足りません。現金でお受けするか、お客さまにご確認ください。',
+    ACCOUNT_CLOSED: 'この口座は解約済みのため口座振替できません。',
+    SETUP_DONE: 'この端末はすでに初期設定済みです。',
   } satisfies Record<ErrorCode, string>,
 }
