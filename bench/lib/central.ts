@@ -130,7 +130,7 @@ export class Workstation {
       args: {
         requestId: crypto.randomUUID(),
         cif,
-        tokenId: null,
+        tokenUid: null,
         channel: 'in_person',
         reason: 'unneeded',
         identity: { kind: 'passport', last4: '1234' },

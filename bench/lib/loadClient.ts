@@ -41,7 +41,7 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json', authorization: pc.auth },
           body: JSON.stringify(body),
         })
-        const json = (await res.json()) as { cookie?: number }
+        const json = (await res.json()) as { cookie?: number; results?: { status: string }[] }
         if (!res.ok) result.errors++
         else into.push(performance.now() - start)
         return json
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
               args: {
                 requestId: crypto.randomUUID(),
                 cif,
-                tokenId: null,
+                tokenUid: null,
                 channel: 'in_person',
                 reason: 'unneeded',
                 identity: { kind: 'passport', last4: '1234' },
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
         result.push,
       )
       result.pushes++
+      // A refused mutation would make the figure meaningless: it counts as an error.
+      if (pushed.results?.some((r) => r.status === 'rejected')) result.errors++
       const pulled = await post(
         pc,
         '/v1/sync/pull',

@@ -63,7 +63,7 @@ export async function pouchReplicate(count: number): Promise<number> {
     args: {
       requestId: crypto.randomUUID(),
       cif: String(3_000_001 + i),
-      tokenId: null,
+      tokenUid: null,
       channel: 'in_person',
       reason: 'unneeded',
       identity: { kind: 'passport', last4: '1234' },
