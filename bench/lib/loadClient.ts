@@ -70,7 +70,7 @@ async function main(): Promise<void> {
             },
           ]
         : []
-      await post(
+      const pushed = await post(
         pc,
         '/v1/sync/push',
         { clientId: pc.clientId, schemaVersion: SCHEMA_VERSION, mutations },
