@@ -75,7 +75,7 @@ describe('customer search', () => {
     expect(byCursor).toMatchObject({ ok: true, value: { page: 2, items: byNumber.items } })
   })
 
-  it('stops counting at 1,000, says the total is a lower bound, and pages through every match', async () => {
+  it('stops counting at 200, says the total is a lower bound, and pages through every match', async () => {
     const rows = Array.from({ length: 1050 }, (_, i) => ({
       cif: String(9_000_000 + i),
       name_kanji: '試験 太郎',
@@ -96,7 +96,7 @@ describe('customer search', () => {
       const result = await app.invoke('pc', 'customers.search', { query: 'テスト', page, after })
       if (!result.ok) throw new Error(result.error.message)
       const value = result.value as Page & { totalIsLowerBound: boolean; next: typeof after }
-      expect(value).toMatchObject({ total: 1000, totalIsLowerBound: true })
+      expect(value).toMatchObject({ total: 200, totalIsLowerBound: true })
       for (const item of value.items) seen.add(item.cif)
       after = value.next
     }

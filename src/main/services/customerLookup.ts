@@ -27,8 +27,8 @@ export interface LookupRow {
 }
 
 export const PAGE_SIZE = 20
-/** A prefix of two kana matches tens of thousands at a big branch: counting stops here ("1,000件以上"). */
-export const COUNT_CAP = 1000
+/** A prefix of two kana matches tens of thousands at a big branch: counting stops at ten pages ("200件以上"). */
+export const COUNT_CAP = 200
 
 const COLUMNS = 'cif, name_kanji, name_kana, birth_date, phone, otp_status, name_kana_key'
 const ORDER = 'ORDER BY name_kana_key, cif'
