@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { benchCentral, engines, Workstation } from './lib/central'
+import { benchCentral, branchCodes, engines, Workstation } from './lib/central'
 import { runTs } from './lib/child'
 import type { LoadConfig, PhaseResult } from './lib/loadClient'
 import { count, ms, percentile, type BenchOptions, type Table } from './lib/report'
@@ -34,16 +34,21 @@ export async function load(options: BenchOptions): Promise<Table[]> {
   const steadyRows: (string | number)[][] = []
   const rampRows: (string | number)[][] = []
   for (const engine of engines(options.postgresUrl)) {
-    const bench = await benchCentral(engine, smoke ? 500 : 100_000, options.postgresUrl)
+    // A regional bank: two PCs a branch (a branch numbers at most 99 workstations).
+    const branches = Math.ceil(most / 2)
+    const bench = await benchCentral(engine, smoke ? 500 : 100_000, options.postgresUrl, branches)
     try {
-      const perPc = Math.floor(bench.inUse.length / most)
       const pcs = []
       for (let i = 0; i < most; i++) {
-        const pc = await Workstation.enroll(bench.central, `load-${i}`)
+        const branch = branchCodes(branches)[i % branches]!
+        const pc = await Workstation.enroll(bench.central, `load-${i}`, branch)
+        const mine = bench.inUseByBranch.get(branch)!
+        const half = Math.floor(mine.length / 2)
         pcs.push({
           clientId: pc.clientId,
           auth: pc.auth,
-          cifs: bench.inUse.slice(i * perPc, (i + 1) * perPc),
+          actor: pc.actor,
+          cifs: i < branches ? mine.slice(0, half) : mine.slice(half),
         })
       }
       // Every PC has bootstrapped already: its cookie is central's version now.

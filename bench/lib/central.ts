@@ -16,8 +16,14 @@ export interface BenchCentral {
   central: TestCentral
   /** CIFs of the added customers whose OTP is in use (each can take one revocation request). */
   inUse: string[]
+  /** The same, by branch; branch 001 is the demo branch, the others are added with one teller each. */
+  inUseByBranch: Map<string, string[]>
   close(): Promise<void>
 }
+
+/** The teller a bench PC of the branch pushes as (the demo's T001 at 001). */
+export const tellerOf = (branch: string) => (branch === '001' ? 'T001' : `L${branch}`)
+export const branchCodes = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1).padStart(3, '0'))
 
 const CHUNK = 5000
 
@@ -25,12 +31,41 @@ export async function benchCentral(
   engine: Engine,
   customers: number,
   postgresUrl?: string,
+  branches = 1,
 ): Promise<BenchCentral> {
   if (engine === 'postgres') process.env['TEST_POSTGRES_URL'] = postgresUrl
   const central = await startCentral(engine)
   const inUse: string[] = []
+  const codes = branchCodes(branches)
+  const inUseByBranch = new Map(codes.map((code) => [code, [] as string[]]))
   const { db } = central
   let version = Number((await db('meta').where({ key: 'version' }).first('value')).value)
+  if (branches > 1) {
+    // A bank of many branches, each with one teller (the demo teller's password hash: never logged into).
+    const teller = await db('staff').where({ staff_id: 'T001' }).first()
+    version++
+    await db.transaction(async (trx) => {
+      const others = codes.slice(1)
+      await insertRows(
+        trx,
+        'branches',
+        others.map((code) => ({ code, name: `支店${code}`, version })),
+      )
+      await insertRows(
+        trx,
+        'staff',
+        others.map((code) => ({
+          staff_id: tellerOf(code),
+          branch_code: code,
+          name: `担当 ${code}`,
+          role: 'teller',
+          password_hash: teller.password_hash,
+          version,
+        })),
+      )
+      await trx('meta').where({ key: 'version' }).update({ value: version })
+    })
+  }
   let customerRows: Record<string, unknown>[] = []
   let tokenRows: Record<string, unknown>[] = []
   const flush = async () => {
@@ -54,9 +89,10 @@ export async function benchCentral(
   let i = 0
   for (const c of demoCustomers({ customers, seed: 7 })) {
     const cif = String(3_000_001 + i)
+    const branch = codes[i % codes.length]!
     customerRows.push({
       cif,
-      branch_code: '001',
+      branch_code: branch,
       name_kanji: c.nameKanji,
       name_kana: c.nameKana,
       birth_date: c.birthDate,
@@ -77,16 +113,19 @@ export async function benchCentral(
         revoked_at: t.revokedAt,
       }),
     )
-    if (c.otpStatus === 'in_use') inUse.push(cif)
+    if (c.otpStatus === 'in_use') {
+      inUse.push(cif)
+      inUseByBranch.get(branch)!.push(cif)
+    }
     i++
     if (customerRows.length === CHUNK) await flush()
   }
   if (customerRows.length) await flush()
   if (engine === 'postgres') await db.raw('ANALYZE')
-  return { central, inUse, close: () => central.close() }
+  return { central, inUse, inUseByBranch, close: () => central.close() }
 }
 
-/** A workstation enrolled at branch 001, speaking the protocol over HTTP. */
+/** A workstation enrolled at a branch (001 unless named), speaking the protocol over HTTP. */
 export class Workstation {
   private nextId = 1
   cookie: number | null = null
@@ -95,9 +134,10 @@ export class Workstation {
     readonly url: string,
     readonly clientId: string,
     readonly auth: string,
+    readonly actor: string,
   ) {}
 
-  static async enroll(central: TestCentral, name: string): Promise<Workstation> {
+  static async enroll(central: TestCentral, name: string, branch = '001'): Promise<Workstation> {
     const res = await fetch(`${central.url}/v1/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -109,7 +149,7 @@ export class Workstation {
     })
     if (!res.ok) throw new Error(`enrolment refused: ${res.status}`)
     const { clientId, secret } = (await res.json()) as { clientId: string; secret: string }
-    return new Workstation(central.url, clientId, `Bearer ${clientId}.${secret}`)
+    return new Workstation(central.url, clientId, `Bearer ${clientId}.${secret}`, tellerOf(branch))
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {
@@ -136,7 +176,7 @@ export class Workstation {
         identity: { kind: 'passport', last4: '1234' },
       },
       createdAt: new Date().toISOString(),
-      actor: 'T001',
+      actor: this.actor,
     }))
   }
 

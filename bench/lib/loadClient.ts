@@ -7,6 +7,7 @@ import { SCHEMA_VERSION } from '../../src/shared/syncProtocol'
 export interface LoadPc {
   clientId: string
   auth: string
+  actor: string
   cifs: string[]
 }
 export interface LoadConfig {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
                 identity: { kind: 'passport', last4: '1234' },
               },
               createdAt: new Date().toISOString(),
-              actor: 'T001',
+              actor: pc.actor,
             },
           ]
         : []
