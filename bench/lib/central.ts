@@ -142,12 +142,12 @@ export class Workstation {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        branchCode: '001',
-        enrollmentCode: await central.enrollmentCode(),
+        branchCode: branch,
+        enrollmentCode: await central.enrollmentCode(branch),
         workstationName: name,
       }),
     })
-    if (!res.ok) throw new Error(`enrolment refused: ${res.status}`)
+    if (!res.ok) throw new Error(`enrolment refused: ${res.status} ${await res.text()}`)
     const { clientId, secret } = (await res.json()) as { clientId: string; secret: string }
     return new Workstation(central.url, clientId, `Bearer ${clientId}.${secret}`, tellerOf(branch))
   }

@@ -14,6 +14,10 @@ describe('benchmarks (smoke run)', () => {
           expect(row).toHaveLength(table.columns.length)
           expect(row.join(' '), table.title).not.toMatch(/NaN|undefined|Infinity/)
         }
+        // A refused mutation or a failed request would make a figure meaningless.
+        const errors = table.columns.indexOf('errors')
+        if (errors >= 0)
+          for (const row of table.rows) expect(['0', ''], table.title).toContain(String(row[errors]))
       }
     })
   }
