@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const results: PhaseResult[] = []
   for (const phase of config.phases) {
     const result: PhaseResult = { ...phase, pushes: 0, push: [], pull: [], errors: 0 }
-    const end = performance.now() + phase.seconds * 1000
+    const started = performance.now()
+    const end = started + phase.seconds * 1000
     const post = async (pc: (typeof state)[number], path: string, body: unknown, into: number[]) => {
       const start = performance.now()
       try {
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
         }
       }),
     )
+    // The rate achieved: PCs that fell behind finish their late cycles after the phase's nominal end.
+    result.seconds = (performance.now() - started) / 1000
     results.push(result)
   }
   process.stdout.write(JSON.stringify(results))
