@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import type { Knex } from 'knex'
 import { OTP_STATUSES } from '../shared/domain'
-import { nextVersion } from './db'
+import { versionsFor } from './db'
 
 /**
  * `customers import --file FILE.csv`: UTF-8 with or without BOM, a header row, these columns:
@@ -48,10 +48,10 @@ export async function importCustomers(
   })
   if (problems.length) throw new Error(`nothing imported:\n${problems.slice(0, 20).join('\n')}`)
   return db.transaction(async (trx) => {
-    const version = await nextVersion(trx)
+    const version = await versionsFor(trx, rows.length)
     let imported = 0
     let updated = 0
-    for (const r of rows) {
+    for (const [index, r] of rows.entries()) {
       const accounts = (r['accounts'] ?? '')
         .split(';')
         .filter(Boolean)
@@ -67,7 +67,7 @@ export async function importCustomers(
         birth_date: r['birth_date'],
         phone: r['phone'] ?? '',
         accounts_json: JSON.stringify(accounts),
-        version,
+        version: version(index),
       }
       if (exists) {
         await trx('customers').where({ cif: r['cif'] }).update(values)

@@ -40,3 +40,15 @@ export async function nextVersion(trx: Knex.Transaction): Promise<number> {
   const row = await trx('meta').where({ key: 'version' }).first('value')
   return Number(row.value)
 }
+
+/**
+ * Bulk writes (the demo bank, a customer import) take a new version every ROWS_PER_VERSION rows, so a pull
+ * can page them at version boundaries within 5,000 entries. Returns the version of the i-th row written.
+ */
+export const ROWS_PER_VERSION = 500
+export async function versionsFor(trx: Knex.Transaction, rows: number): Promise<(index: number) => number> {
+  const chunks = Math.max(1, Math.ceil(rows / ROWS_PER_VERSION))
+  await trx('meta').where({ key: 'version' }).increment('value', chunks)
+  const last = Number((await trx('meta').where({ key: 'version' }).first('value')).value)
+  return (index) => last - chunks + 1 + Math.floor(index / ROWS_PER_VERSION)
+}

@@ -1,11 +1,10 @@
 import type { Knex } from 'knex'
-import type { Role } from '../shared/domain'
 import { demoInventoryRows, demoTokenRows, generateDemoBank } from '../core/demo/generator'
 import { verifyDeviceOtp } from '../core/domain/deviceOtp'
 import { hashPassword } from '../core/security/passwords'
 import type { SecretBox } from '../core/security/secretBox'
 import { demoCoreAccountRows } from './coreBanking'
-import { nextVersion } from './db'
+import { nextVersion, versionsFor } from './db'
 
 /** HQ operations behind `npm run central -- …`. Each is one transaction that bumps the global version. */
 export class Hq {
@@ -188,51 +187,60 @@ export class Hq {
     const bank = generateDemoBank()
     const hashes = await Promise.all(bank.staff.map((s) => hashPassword(s.password)))
     await this.db.transaction(async (trx) => {
-      const version = await nextVersion(trx)
-      await trx('branches').insert({ code: bank.branch.code, name: bank.branch.name, version })
-      await trx
-        .batchInsert(
-          'staff',
-          bank.staff.map((s, i) => ({
-            staff_id: s.staffId,
-            branch_code: bank.branch.code,
-            name: s.name,
-            role: s.role,
-            password_hash: hashes[i],
-            version,
-          })),
-          100,
-        )
-        .transacting(trx)
-      await trx
-        .batchInsert(
-          'customers',
-          bank.customers.map((c) => ({
-            cif: c.cif,
-            branch_code: c.homeBranch,
-            name_kanji: c.nameKanji,
-            name_kana: c.nameKana,
-            birth_date: c.birthDate,
-            phone: c.phone,
-            accounts_json: JSON.stringify(c.accounts),
-            otp_status: c.otpStatus,
-            status_changed_at: c.statusChangedAt,
-            version,
-          })),
-          200,
-        )
-        .transacting(trx)
+      const tokens = demoTokenRows(bank)
+      const inventory = demoInventoryRows(bank, (seed, serial) => this.secretBox.seal(seed, `seed:${serial}`))
+      // Customers first, then their tokens, staff and stock: a pull pages them in this order.
+      const version = await versionsFor(
+        trx,
+        1 + bank.customers.length + tokens.length + bank.staff.length + inventory.length,
+      )
+      let row = 0
+      await trx('branches').insert({
+        code: bank.branch.code,
+        name: bank.branch.name,
+        version: version(row++),
+      })
+      const customers = bank.customers.map((c) => ({
+        cif: c.cif,
+        branch_code: c.homeBranch,
+        name_kanji: c.nameKanji,
+        name_kana: c.nameKana,
+        birth_date: c.birthDate,
+        phone: c.phone,
+        accounts_json: JSON.stringify(c.accounts),
+        otp_status: c.otpStatus,
+        status_changed_at: c.statusChangedAt,
+        version: version(row++),
+      }))
+      await trx.batchInsert('customers', customers, 200).transacting(trx)
       await trx
         .batchInsert(
           'tokens',
-          demoTokenRows(bank).map((t) => ({ ...t, version })),
+          tokens.map((t) => ({ ...t, version: version(row++) })),
           200,
         )
         .transacting(trx)
-      const inventory = demoInventoryRows(bank, (seed, serial) =>
-        this.secretBox.seal(seed, `seed:${serial}`),
-      ).map((row) => ({ ...row, version }))
-      await trx.batchInsert('inventory', inventory, 200).transacting(trx)
+      const staff = bank.staff.map((s, i) => ({
+        staff_id: s.staffId,
+        branch_code: bank.branch.code,
+        name: s.name,
+        role: s.role,
+        password_hash: hashes[i],
+        // The demo supervisors' published authenticator key, as at a demo branch PC.
+        totp_secret_sealed: s.totpSecret
+          ? this.secretBox.seal(Buffer.from(s.totpSecret, 'utf8'), `totp:${s.staffId}`)
+          : null,
+        totp_enrolled_at: s.totpSecret ? this.now().toISOString() : null,
+        version: version(row++),
+      }))
+      await trx.batchInsert('staff', staff, 100).transacting(trx)
+      await trx
+        .batchInsert(
+          'inventory',
+          inventory.map((r) => ({ ...r, version: version(row++) })),
+          200,
+        )
+        .transacting(trx)
       await trx.batchInsert('core_accounts', demoCoreAccountRows(bank.customers), 200).transacting(trx)
     })
     return { customers: bank.customers.length, stock: bank.stock.length }

@@ -30,7 +30,7 @@ async function loadStaff(trx: Knex.Transaction, staffId: string) {
 
 function assertPassword(password: string): void {
   if (password.length < 8 || password.length > 128)
-    throw new StaffAdminError('VALIDATION', 'the password needs 8 to 128 characters')
+    throw new StaffAdminError('VALIDATION', 'the password needs at least 8 characters (at most 128)')
 }
 
 export async function addStaff(

@@ -9,9 +9,8 @@ import type {
   RequestRow,
   TokenRow,
 } from '../core/mutators/store'
+import { LIVE_TOKEN_STATES } from '../core/domain/statusRules'
 import type { SecretBox } from '../core/security/secretBox'
-
-const LIVE_TOKEN_STATES = ['issued', 'active']
 
 function requestRow(r: Record<string, unknown>): RequestRow {
   const detail = JSON.parse(String(r['detail_json'] ?? '{}')) as Record<string, unknown>
@@ -137,9 +136,15 @@ export class CentralStore implements MutatorStore {
   async staff(staffId: string) {
     const s = await this.trx('staff')
       .where({ staff_id: staffId })
-      .first('staff_id', 'branch_code', 'role', 'active')
+      .first('staff_id', 'branch_code', 'role', 'active', 'password_hash')
     return s
-      ? { staffId: s.staff_id, branchCode: s.branch_code, role: s.role, active: Boolean(s.active) }
+      ? {
+          staffId: s.staff_id,
+          branchCode: s.branch_code,
+          role: s.role,
+          active: Boolean(s.active),
+          passwordHash: s.password_hash,
+        }
       : undefined
   }
 
@@ -167,6 +172,7 @@ export class CentralStore implements MutatorStore {
     return r
       ? {
           receiptNo: r.receipt_no,
+          requestId: null,
           branchCode: r.branch_code,
           staffId: r.staff_id,
           cif: r.cif,

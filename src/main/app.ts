@@ -32,6 +32,8 @@ export interface AppOptions {
   idleLockSeconds?: number
   /** Run the sync scheduler (default true); tests drive `syncClient.syncOnce()` themselves. */
   startSync?: boolean
+  /** The HTTP client for central (the platform's fetch); tests cut one PC of a branch off with it. */
+  fetch?: typeof fetch
 }
 
 export interface Services {
@@ -91,7 +93,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const connectivity = new Connectivity(db, clock, options.centralUrl)
   const approvals = new ApprovalService(db, clock, audit, secretBox, sessions)
   const revocations = new RevocationService(db, clock, audit, mutations, approvals)
-  const syncClient = new SyncClient(db, clock, secretBox, outbox, mutations, audit)
+  const syncClient = new SyncClient(db, clock, secretBox, outbox, mutations, audit, options.fetch)
   const scheduler = new SyncScheduler(() => syncClient.syncOnce())
   const services: Services = {
     db,

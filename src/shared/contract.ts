@@ -79,6 +79,8 @@ export const customerDetail = z.object({
 export type CustomerDetail = z.infer<typeof customerDetail>
 
 const yen = z.number().int().min(0).max(10_000_000)
+/** `{branch}-{ws}-{yyyymmdd}-{seq4}` (docs/domain.md). */
+const RECEIPT_NUMBER = /^\d{3}-\d{2}-\d{8}-\d{4}$/
 const serial = z
   .string()
   .trim()
@@ -499,12 +501,12 @@ export const channels = {
     access: COUNTER,
   }),
   'ledger.receipt': channel({
-    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/) }).strict(),
+    input: z.object({ receiptNo: z.string().regex(RECEIPT_NUMBER) }).strict(),
     output: receiptDocument,
     access: COUNTER,
   }),
   'ledger.void': channel({
-    input: z.object({ receiptNo: z.string().regex(/^\d{3}-\d{8}-\d{4}$/), reason, approval }).strict(),
+    input: z.object({ receiptNo: z.string().regex(RECEIPT_NUMBER), reason, approval }).strict(),
     output: receiptDocument,
     access: COUNTER,
   }),

@@ -14,6 +14,15 @@ export function centralCli(dbFile: string, ...args: string[]): unknown {
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
+/** The same, with `input` on stdin (a password for `staff add` / `staff reset-password`). */
+export function centralCliWithStdin(dbFile: string, input: string, ...args: string[]): unknown {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--db', dbFile, '--json'], {
+    encoding: 'utf8',
+    input,
+  })
+  return JSON.parse(out.trim().split('\n').pop()!)
+}
+
 async function freePort(): Promise<number> {
   return new Promise((done) => {
     const server = createServer()

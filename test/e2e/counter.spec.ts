@@ -53,7 +53,7 @@ test('a teller finds a customer by kana and issues a hard token for cash, all by
 
   const receipt = page.getByTestId('receipt')
   await expect(receipt).toBeVisible()
-  await expect(page.getByTestId('receipt-number')).toHaveText(/^001-\d{8}-0001$/)
+  await expect(page.getByTestId('receipt-number')).toHaveText(/^001-00-\d{8}-0001$/)
   await expect(page.getByTestId('receipt-amount')).toContainText('¥1,100')
   await expect(receipt).toContainText('令和')
   await expect(receipt).toContainText('¥100')

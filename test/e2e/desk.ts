@@ -14,13 +14,17 @@ export interface Desk {
   dbFile: string
 }
 
-/** Starts browser mode (the built bridge) on a fresh demo database, like `npm run dev:browser -- --demo`. */
+/**
+ * Starts browser mode (the built bridge) on a fresh demo database, like `npm run dev:browser -- --demo`;
+ * with `empty`, on an empty one (a new PC that opens on 端末の初期設定).
+ */
 export async function startDesk(
-  options: { idleLockSeconds?: number } = {},
+  options: { idleLockSeconds?: number; empty?: boolean } = {},
 ): Promise<Desk & { stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-e2e-'))
   const dbFile = join(dir, 'desk.sqlite')
-  const args = [resolve('out/main/bridge-cli.js'), '--db', dbFile, '--demo', '--port', '0']
+  const args = [resolve('out/main/bridge-cli.js'), '--db', dbFile, '--port', '0']
+  if (!options.empty) args.push('--demo')
   if (options.idleLockSeconds) args.push('--idle-lock-seconds', String(options.idleLockSeconds))
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const url = await new Promise<string>((resolveUrl, reject) => {

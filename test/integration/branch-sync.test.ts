@@ -100,12 +100,11 @@ describe.each(CENTRAL_ENGINES)('a branch and a real central (%s)', (engine) => {
     })
     if (!recorded.ok) throw new Error(recorded.error.message)
     const id = (recorded.value as { id: string }).id
-    expect(
-      await branch.invoke('pc', 'revocations.approve', {
-        requestId: id,
-        approval: approvalBy(branch, 'S001'),
-      }),
-    ).toMatchObject({ ok: true })
+    const approved = await branch.invoke('pc', 'revocations.approve', {
+      requestId: id,
+      approval: approvalBy(branch, 'S001'),
+    })
+    expect(approved, JSON.stringify(approved)).toMatchObject({ ok: true })
     await sync()
     expect(await central.hq.listRevocations('pending')).toMatchObject([
       { id, cif, state: 'awaiting_central' },

@@ -20,7 +20,7 @@ describe('central’s graceful shutdown', () => {
       const mutations = cifs.map((cif, i) => ({
         id: i + 1,
         name: 'token.suspend',
-        args: { requestId: crypto.randomUUID(), cif, tokenId: null, reason: 'lost' },
+        args: { requestId: crypto.randomUUID(), cif, tokenUid: null, reason: 'lost' },
         createdAt: '2026-11-25T01:00:00Z',
         actor: 'T001',
       }))

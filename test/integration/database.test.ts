@@ -56,7 +56,7 @@ describe('the local database', () => {
     app = await tempApp()
     const { db } = app.services
     await db('receipts').insert({
-      receipt_no: '001-20261125-0001',
+      receipt_no: '001-00-20261125-0001',
       branch_code: '001',
       business_date: '2026-11-25',
       seq: 1,

@@ -30,7 +30,7 @@ describe('hard-token issuance with a cash fee', () => {
       ok: true,
       value: {
         receipt: {
-          receiptNo: '001-20261125-0001',
+          receiptNo: '001-00-20261125-0001',
           amountYen: 1100,
           taxYen: 100,
           netYen: 1000,
@@ -47,7 +47,7 @@ describe('hard-token issuance with a cash fee', () => {
     expect(await db('customers').where({ cif }).first()).toMatchObject({ otp_status: 'token_issued' })
     expect(await db('inventory').where({ serial }).first()).toMatchObject({ state: 'issued' })
     expect(await db('tokens').where({ cif, serial }).first()).toMatchObject({ kind: 'hard', state: 'issued' })
-    expect(await db('ledger_entries').where({ receipt_no: '001-20261125-0001' })).toMatchObject([
+    expect(await db('ledger_entries').where({ receipt_no: '001-00-20261125-0001' })).toMatchObject([
       { kind: 'fee', amount_yen: 1100, cash_yen: 1100, staff_id: 'T001' },
     ])
     const outbox = await db('outbox').select('*')
@@ -56,7 +56,7 @@ describe('hard-token issuance with a cash fee', () => {
     expect(JSON.parse(outbox[0].args_json)).toMatchObject({
       cif,
       serial,
-      fee: { receiptNo: '001-20261125-0001', method: 'cash', amountYen: 1100 },
+      fee: { receiptNo: '001-00-20261125-0001', method: 'cash', amountYen: 1100 },
       identity: { kind: 'drivers_license', last4: '1234' },
     })
     const audit = await db('audit').where({ action: 'token.issue_hard', entity_key: cif })
@@ -68,7 +68,7 @@ describe('hard-token issuance with a cash fee', () => {
         otpStatus: 'token_issued',
         token: { kind: 'hard', serial, state: 'issued' },
         requests: [{ kind: 'hard_issuance', state: 'completed', maker: 'T001', detail: { serial } }],
-        receipts: [{ receiptNo: '001-20261125-0001', voided: false }],
+        receipts: [{ receiptNo: '001-00-20261125-0001', voided: false }],
         audit: [{ action: 'token.issue_hard' }],
       },
     })
@@ -99,7 +99,7 @@ describe('hard-token issuance with a cash fee', () => {
       [first, second, third].map((r) =>
         r.ok ? (r.value as { receipt: { receiptNo: string } }).receipt.receiptNo : r,
       ),
-    ).toEqual(['001-20261125-0001', '001-20261125-0002', '001-20261126-0001'])
+    ).toEqual(['001-00-20261125-0001', '001-00-20261125-0002', '001-00-20261126-0001'])
   })
 
   it('works with an HOTP device and moves its counter past the OTP used', async () => {
@@ -254,10 +254,12 @@ describe('fee waiver with supervisor approval', () => {
     })
     const [row] = await app.services.db('outbox').select('*')
     expect(JSON.parse(row.args_json).fee).toEqual({
-      receiptNo: '001-20261125-0001',
+      receiptNo: '001-00-20261125-0001',
+      businessDate: '2026-11-25',
       method: 'waiver',
       amountYen: 0,
       waivedBy: 'S001',
+      waiverReason: '初期不良の交換',
     })
   })
 

@@ -89,7 +89,7 @@ describe('void', () => {
   it('refuses a receipt that does not exist', async () => {
     expect(
       await app.invoke('pc', 'ledger.void', {
-        receiptNo: '001-20261125-0099',
+        receiptNo: '001-00-20261125-0099',
         reason: '誤り',
         approval: approvalBy(app, 'S001'),
       }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { importCustomers } from '../../src/central/customerImport'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
 
 describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
@@ -42,7 +43,7 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
     actor,
   })
   const suspend = (id: number, cif: string) =>
-    mutation(id, 'token.suspend', { requestId: crypto.randomUUID(), cif, tokenId: null, reason: 'lost' })
+    mutation(id, 'token.suspend', { requestId: crypto.randomUUID(), cif, tokenUid: null, reason: 'lost' })
   const cifIn = async (status: string, branch = '001') =>
     (await central.db('customers').where({ otp_status: status, branch_code: branch }).orderBy('cif').first())
       .cif as string
@@ -120,7 +121,7 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
       {
         requestId,
         cif,
-        tokenId: null,
+        tokenUid: null,
         channel: 'in_person',
         reason: 'unneeded',
         identity: { kind: 'passport', last4: '1234' },
@@ -210,6 +211,108 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
     expect(next.patch.map((p) => p.op)).not.toContain('clear')
     expect(next.patch.filter((p) => p.entity === 'customer').map((p) => p.value!['cif'])).toEqual([cif])
   })
+
+  it('problem 6: a malformed or failing mutation is that mutation’s rejection, never the push’s', async () => {
+    const cif = await cifIn('not_applied')
+    const other = await cifIn('in_use')
+    const fee = (value: unknown) =>
+      mutation(0, 'token.issue_hard', {
+        requestId: crypto.randomUUID(),
+        cif,
+        serial: 'KT10000001',
+        fee: value,
+        identity: { kind: 'passport', last4: '1234' },
+        verifiedAt: '2026-11-25T01:00:00Z',
+      })
+    const sharedId = crypto.randomUUID()
+    const revoke = (c: string) =>
+      mutation(0, 'revocation.request', {
+        requestId: sharedId,
+        cif: c,
+        tokenUid: null,
+        channel: 'in_person',
+        reason: 'unneeded',
+        identity: { kind: 'passport', last4: '1234' },
+      })
+    const batch = [
+      fee('1100'),
+      fee({
+        receiptNo: '001-01-20261125-0001',
+        businessDate: '2026-11-25',
+        method: 'cash',
+        amountYen: -1_100_000,
+      }),
+      mutation(0, 'ledger.close_day', {
+        staffId: 'T001',
+        businessDate: 'not-a-date',
+        expectedYen: 0,
+        countedYen: 0,
+        checker: 'S001',
+      }),
+      { ...suspend(0, other), actor: 'Z999' },
+      mutation(0, 'token.teleport', { cif }),
+      mutation(0, 'revocation.request', 'not an object' as unknown as object),
+      revoke(other),
+      revoke(await secondIn('in_use')),
+      suspend(0, other),
+    ]
+    const start = (await central.db('clients').where({ client_id: clientId }).first()).last_mutation_id
+    const mutations = batch.map((m, i) => ({ ...m, id: Number(start) + 1 + i }))
+    const before = await central.db('customers').where({ cif }).first()
+    const response = await post('/v1/sync/push', { clientId, schemaVersion: 1, mutations }, auth)
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { results: { status: string; code?: string }[] }
+    expect(body.results.map((r) => r.code ?? r.status)).toEqual([
+      'VALIDATION',
+      'VALIDATION',
+      'VALIDATION',
+      'UNKNOWN_STAFF',
+      'UNKNOWN_MUTATION',
+      'VALIDATION',
+      'applied',
+      'CONFLICT',
+      'applied',
+    ])
+    expect(await central.db('customers').where({ cif }).first()).toEqual(before)
+    expect(await central.db('receipts').where({ receipt_no: '001-01-20261125-0001' })).toEqual([])
+  })
+
+  it('pages a large first pull within 5,000 entries a page, saying how much remains', async () => {
+    const lines = ['cif,branch,name_kanji,name_kana,birth_date,phone,accounts,otp_status']
+    for (let i = 0; i < 6000; i++)
+      lines.push(`${7000000 + i},002,支店 太郎,シテン タロウ,1980-01-01,090-0000-0000,,not_applied`)
+    await importCustomers(central.db, lines.join('\n'), new Date())
+    const other = await otherId()
+    let cookie: number | null = null
+    const pages: { size: number; remaining: number; more: boolean }[] = []
+    let received = 0
+    do {
+      const page = (await (await post('/v1/sync/pull', { clientId: other, cookie }, otherAuth)).json()) as {
+        cookie: number
+        patch: { op: string; entity?: string }[]
+        more: boolean
+        remaining: number
+      }
+      pages.push({ size: page.patch.length, remaining: page.remaining, more: page.more })
+      received += page.patch.filter((p) => p.entity === 'customer').length
+      cookie = page.cookie
+      if (!page.more) break
+    } while (pages.length < 5)
+    expect(pages.length).toBeGreaterThan(1)
+    for (const p of pages) expect(p.size).toBeLessThanOrEqual(5000)
+    expect(pages[0]!.remaining).toBeGreaterThan(0)
+    expect(pages.at(-1)).toMatchObject({ more: false, remaining: 0 })
+    expect(received).toBe(6000)
+  })
+
+  async function secondIn(status: string): Promise<string> {
+    const rows = await central
+      .db('customers')
+      .where({ otp_status: status, branch_code: '001' })
+      .orderBy('cif')
+      .limit(2)
+    return rows[1].cif
+  }
 
   async function otherId(): Promise<string> {
     return otherAuth.slice('Bearer '.length).split('.')[0]!

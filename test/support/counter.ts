@@ -4,6 +4,9 @@ import { DEMO_SUPERVISOR_TOTP, generateDemoBank } from '../../src/core/demo/gene
 import { deviceOtpNow } from '../../src/core/domain/deviceOtp'
 import type { TempApp } from './tempApp'
 
+/** Anything with a branch app's services, clock and handler table: a temp app or a PC of a branch. */
+type Desk = Pick<TempApp, 'services' | 'clock' | 'invoke'>
+
 const bank = generateDemoBank()
 
 /** The seed the demo generator gave a stock token (what the physical device holds). */
@@ -16,7 +19,7 @@ export function demoSeed(serial: string): Buffer {
 export const demoStock = bank.stock
 
 /** What the device with this serial shows now, given the counter the branch has recorded. */
-export async function deviceShows(app: TempApp, serial: string): Promise<string> {
+export async function deviceShows(app: Desk, serial: string): Promise<string> {
   const row = await app.services.db('inventory').where({ serial }).first()
   return deviceOtpNow(
     { algorithm: row.algorithm, digits: row.digits, period: row.period, counter: row.counter },
@@ -26,17 +29,17 @@ export async function deviceShows(app: TempApp, serial: string): Promise<string>
 }
 
 /** A supervisor's approval with the code their authenticator shows at the app's clock. */
-export function approvalBy(app: TempApp, staffId: string, password = `demo-${staffId}`) {
+export function approvalBy(app: Desk, staffId: string, password = `demo-${staffId}`) {
   const totp = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(DEMO_SUPERVISOR_TOTP)
   return { staffId, password, totp }
 }
 
-export async function login(app: TempApp, client: string, staffId: string): Promise<void> {
+export async function login(app: Desk, client: string, staffId: string): Promise<void> {
   const result = await app.invoke(client, 'auth.login', { staffId, password: `demo-${staffId}` })
   expect(result.ok).toBe(true)
 }
 
-export async function customerIn(app: TempApp, status: string): Promise<string> {
+export async function customerIn(app: Desk, status: string): Promise<string> {
   const row = await app.services.db('customers').where({ otp_status: status }).orderBy('cif').first()
   return row.cif
 }
@@ -47,7 +50,7 @@ export function stockToken(algorithm: 'hotp' | 'totp', index = 0): string {
 }
 
 /** Verifies the device and issues with the given payment; returns the invoke result of the issue. */
-export async function issueHard(app: TempApp, client: string, cif: string, serial: string, payment: unknown) {
+export async function issueHard(app: Desk, client: string, cif: string, serial: string, payment: unknown) {
   const verified = await app.invoke(client, 'issuance.verifyDevice', {
     cif,
     serial,

@@ -40,11 +40,17 @@ describe('the channel contract', () => {
     }
   })
 
-  it('keeps public channels to the few a login screen needs', () => {
+  it('keeps public channels to the few a login screen and a new PC’s setup need', () => {
     const open = Object.entries(channels)
       .filter(([, spec]) => spec.access === 'public')
       .map(([name]) => name)
-    expect(open.sort()).toEqual(['app.status', 'auth.login', 'auth.session'])
+    expect(open.sort()).toEqual([
+      'app.status',
+      'auth.login',
+      'auth.session',
+      'setup.enroll',
+      'setup.progress',
+    ])
   })
 
   it('drops keys the contract does not name from an output (no hash leaves the main process)', () => {
@@ -57,6 +63,7 @@ describe('the channel contract', () => {
       idleLockSeconds: 300,
       totpEnrolled: false,
       locked: false,
+      mustChangePassword: false,
       password_hash: 'scrypt$…',
     })
     expect(parsed).not.toHaveProperty('password_hash')

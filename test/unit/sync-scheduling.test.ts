@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { BACKOFF_CAP_MS, backoffDelay } from '../../src/main/sync/backoff'
 import { checkCentralUrl } from '../../src/main/sync/centralUrl'
 import { SyncScheduler } from '../../src/main/sync/scheduler'
@@ -56,5 +56,26 @@ describe('sync scheduler', () => {
     })
     await expect(scheduler.now()).rejects.toThrow(/unreachable/)
     scheduler.stop()
+  })
+
+  it('tries at once for an emergency suspension even while backing off, and only then', async () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99) // backoff: ~1 s, then ~2 s
+    let runs = 0
+    const scheduler = new SyncScheduler(async () => {
+      runs++
+      throw new Error('central unreachable')
+    })
+    scheduler.start()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(runs).toBe(1) // failed: the next try waits for the backoff
+    scheduler.notifyChange()
+    await new Promise((r) => setTimeout(r, 250))
+    const afterOrdinaryChange = runs
+    scheduler.notifyChange(true)
+    await new Promise((r) => setTimeout(r, 30))
+    scheduler.stop()
+    random.mockRestore()
+    expect(afterOrdinaryChange).toBe(1) // an ordinary change waits for the backoff
+    expect(runs).toBe(2)
   })
 })

@@ -35,3 +35,6 @@ export function canMove(move: Move, from: OtpStatus): boolean {
 export function issuanceRefusal(status: OtpStatus): 'LIVE_TOKEN' | null {
   return canMove('issueHard', status) ? null : 'LIVE_TOKEN'
 }
+
+/** Token states that still work: a suspension or revocation is about the customer's one token in these. */
+export const LIVE_TOKEN_STATES = ['issued', 'active'] as const

@@ -163,10 +163,8 @@ export class IssuanceService {
         })
       }
       const result = await this.db.transaction(async (trx) => {
+        // The mutator re-checks eligibility, stock and the day inside this transaction.
         const customer = await this.loadCustomer(trx, input.cif)
-        this.assertEligible(customer)
-        await this.loadInStock(trx, session, input.serial)
-        await this.assertDayOpen(trx, session.staffId, date)
         if (approval) await this.approvals.consume(trx, approval)
 
         const at = now.toISOString()

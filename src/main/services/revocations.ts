@@ -13,7 +13,7 @@ import {
   type RevocationMove,
   type RevocationState,
 } from '../../core/domain/revocationRules'
-import { canMove } from '../../core/domain/statusRules'
+import { LIVE_TOKEN_STATES } from '../../core/domain/statusRules'
 import type { ApprovalService } from './approvals'
 import type { AuditLog } from './audit'
 import { SUSPENSION_PRIORITY } from './outbox'
@@ -31,9 +31,6 @@ export interface RevocationRequestInput {
   identity?: { kind: string; last4: string }
   paper?: { formNo: string; receivedOn: string; sealChecked: true }
 }
-
-/** Tokens that still work: a revocation or suspension is about one of these. */
-const LIVE_TOKEN_STATES = ['issued', 'active']
 
 /**
  * In-person and paper revocations, emergency suspension, branch approval, withdrawal, and the outcomes
@@ -58,14 +55,7 @@ export class RevocationService {
       })
     }
     await this.db.transaction(async (trx) => {
-      const customer = await this.loadCustomer(trx, input.cif)
-      if (!canMove('requestRevocation', customer.otp_status)) {
-        throw new DomainError(
-          'CONFLICT',
-          `a customer in status ${customer.otp_status} has no token to revoke`,
-        )
-      }
-      await this.assertNoOpenRevocation(trx, input.cif)
+      await this.loadCustomer(trx, input.cif)
       const token = await this.liveToken(trx, input.cif)
       await this.mutations.commit(
         trx,
@@ -113,9 +103,6 @@ export class RevocationService {
     const id = randomUUID()
     await this.db.transaction(async (trx) => {
       const customer = await this.loadCustomer(trx, input.cif)
-      if (!canMove('suspend', customer.otp_status)) {
-        throw new DomainError('CONFLICT', `a customer in status ${customer.otp_status} cannot be suspended`)
-      }
       const token = await this.liveToken(trx, input.cif)
       await this.mutations.commit(
         trx,
@@ -153,12 +140,6 @@ export class RevocationService {
       const req = await this.loadRequest(trx, input.requestId)
       this.assertMove('approve', req.state)
       const customer = await this.loadCustomer(trx, req.cif)
-      if (customer.otp_status !== req.prev_status || !canMove('approveRevocation', customer.otp_status)) {
-        throw new DomainError(
-          'CUSTOMER_CHANGED',
-          `the customer's status changed from ${req.prev_status} to ${customer.otp_status} since the request`,
-        )
-      }
       if (approval.consume) await approval.consume(trx)
       await this.mutations.commit(
         trx,
@@ -408,13 +389,5 @@ export class RevocationService {
       .whereIn('state', LIVE_TOKEN_STATES)
       .orderBy('issued_at', 'desc')
       .first()
-  }
-
-  private async assertNoOpenRevocation(db: Db, cif: string): Promise<void> {
-    const open = await db('requests')
-      .where({ cif, kind: 'revocation' })
-      .whereIn('state', OPEN_REVOCATION_STATES as RevocationState[])
-      .first()
-    if (open) throw new DomainError('REVOCATION_OPEN', `customer ${cif} already has an open revocation`)
   }
 }

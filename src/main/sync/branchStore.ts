@@ -9,9 +9,8 @@ import type {
   RequestRow,
   TokenRow,
 } from '../../core/mutators/store'
+import { LIVE_TOKEN_STATES } from '../../core/domain/statusRules'
 import type { SecretBox } from '../../core/security/secretBox'
-
-const LIVE_TOKEN_STATES = ['issued', 'active']
 
 /** The synced tables a mutator changes, with their keys: what a rebase undoes and re-applies. */
 export const REBASED_TABLES = {

@@ -102,6 +102,13 @@ export class SyncService {
         },
       }),
     )
+    this.startFirstPull()
+    this.scheduler.start()
+    return this.setupProgress()
+  }
+
+  private startFirstPull(): void {
+    this.setupError = null
     this.setupRun = this.client.syncOnce().then(
       () => {
         this.setupError = null
@@ -110,8 +117,6 @@ export class SyncService {
         this.setupError = e instanceof Error ? e.message.slice(0, 200) : 'the first sync failed'
       },
     )
-    this.scheduler.start()
-    return this.setupProgress()
   }
 
   private setupRun: Promise<void> | null = null
@@ -131,7 +136,9 @@ export class SyncService {
       error: this.setupError,
     }
     if (!branch || !state.client_id) return { ...base, phase: 'not_started' }
-    if (this.setupError) return { ...base, phase: 'failed' }
+    // A later sync by the scheduler may have finished what the first one could not.
+    if (this.setupError && state.last_success_at) this.setupError = null
+    if (this.setupError) return { ...base, error: this.setupError, phase: 'failed' }
     if (state.cookie !== null && progress.total === null) return { ...base, phase: 'done' }
     return { ...base, phase: 'loading' }
   }
@@ -151,6 +158,10 @@ export class SyncService {
       return await this.client.enroll(input)
     } catch (e) {
       if (e instanceof DomainError) throw e
+      if (e instanceof CentralError && e.status === 401)
+        throw new DomainError('UNAUTHENTICATED', 'the enrolment code is wrong, already used or expired', {
+          enrollmentCode: 'wrong, used or expired',
+        })
       throw new DomainError('VALIDATION', e instanceof Error ? e.message : 'enrolment failed', {
         centralUrl: 'check the URL and the code',
       })

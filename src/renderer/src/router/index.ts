@@ -93,6 +93,17 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../views/SettingsView.vue'),
     meta: { roles: ['admin'] },
   },
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('../views/SetupView.vue'),
+    meta: { public: true },
+  },
+  {
+    path: '/first-password',
+    name: 'firstPassword',
+    component: () => import('../views/FirstPasswordView.vue'),
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
@@ -101,7 +112,13 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 // The screens follow the session; the services check it again on every call.
 router.beforeEach((to) => {
   const store = useSessionStore()
+  // A new PC is set up before anyone can log in; afterwards its setup screen is gone.
+  if (store.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
+  if (to.name === 'setup') return { name: store.session ? 'home' : 'login' }
   if (!store.session) return to.meta.public ? true : { name: 'login' }
+  // HQ's one-time password: nothing else until the person has set their own.
+  if (store.session.mustChangePassword) return to.name === 'firstPassword' ? true : { name: 'firstPassword' }
+  if (to.name === 'firstPassword') return { name: 'home' }
   if (to.name === 'login') return { name: 'home' }
   if (to.meta.roles && !to.meta.roles.includes(store.session.role)) return { name: 'home' }
   return true

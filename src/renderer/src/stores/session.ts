@@ -12,6 +12,8 @@ export const useSessionStore = defineStore('session', () => {
   const session = ref<SessionInfo | null>(null)
   const dbProblem = ref<string | null>(null)
   const ready = ref(false)
+  /** An empty database (issue 8): the PC opens on 端末の初期設定 instead of the login. */
+  const needsSetup = ref(false)
   const locked = computed(() => session.value?.locked ?? false)
 
   async function call<C extends ChannelName>(
@@ -26,12 +28,16 @@ export const useSessionStore = defineStore('session', () => {
   function noticeError(error: AppError): void {
     if (error.code === 'SESSION_LOCKED' && session.value) session.value = { ...session.value, locked: true }
     if (error.code === 'UNAUTHENTICATED') session.value = null
+    // HQ reset the password while this person was logged in: the router sends them to set a new one.
+    if (error.code === 'PASSWORD_CHANGE_REQUIRED' && session.value)
+      session.value = { ...session.value, mustChangePassword: true }
     if (error.code === 'DB_CORRUPT') dbProblem.value = error.message
   }
 
   async function load(): Promise<void> {
     const status = await invoke('app.status', {})
     if (status.ok && status.value.state === 'corrupt') dbProblem.value = status.value.message ?? ''
+    needsSetup.value = status.ok && status.value.needsSetup
     const current = await invoke('auth.session', {})
     session.value = current.ok ? current.value : null
     ready.value = true
@@ -63,5 +69,30 @@ export const useSessionStore = defineStore('session', () => {
     session.value = next
   }
 
-  return { session, dbProblem, ready, locked, call, load, login, logout, lock, unlock, replace }
+  /** Reads the session again, e.g. after the first password change cleared mustChangePassword. */
+  async function reloadSession(): Promise<void> {
+    const current = await invoke('auth.session', {})
+    if (current.ok) session.value = current.value
+  }
+
+  function setupFinished(): void {
+    needsSetup.value = false
+  }
+
+  return {
+    session,
+    dbProblem,
+    ready,
+    locked,
+    needsSetup,
+    call,
+    load,
+    login,
+    logout,
+    lock,
+    unlock,
+    replace,
+    reloadSession,
+    setupFinished,
+  }
 })
