@@ -177,10 +177,6 @@ const m002: Knex.Migration = {
       t.string('debit_account')
       t.string('created_at')
     })
-    // The version a mutation was answered at: a pull tells a PC of rejections whose push answer it lost.
-    await db.schema.alterTable('mutations', (t) => {
-      t.bigInteger('version')
-    })
     await db.schema.createTable('tombstones', (t) => {
       t.increments('id')
       t.string('entity').notNullable()
@@ -212,7 +208,24 @@ const m002: Knex.Migration = {
   },
 }
 
-const MIGRATIONS: Record<string, Knex.Migration> = { '001_central': m001, '002_workstations': m002 }
+/**
+ * Issue 11 (speed at bank scale): a pull pages by version; tokens have no branch column, so their
+ * changes are found through their own version index (then joined to the customer for the branch).
+ */
+const m005: Knex.Migration = {
+  async up(db) {
+    await db.schema.alterTable('tokens', (t) => t.index(['version'], 'tokens_version_index'))
+  },
+  async down(db) {
+    await db.schema.alterTable('tokens', (t) => t.dropIndex(['version'], 'tokens_version_index'))
+  },
+}
+
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '001_central': m001,
+  '002_workstations': m002,
+  '005_speed': m005,
+}
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(MIGRATIONS),
