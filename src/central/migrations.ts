@@ -177,6 +177,10 @@ const m002: Knex.Migration = {
       t.string('debit_account')
       t.string('created_at')
     })
+    // The version a mutation was answered at: a pull tells a PC of rejections whose push answer it lost.
+    await db.schema.alterTable('mutations', (t) => {
+      t.bigInteger('version')
+    })
     await db.schema.createTable('tombstones', (t) => {
       t.increments('id')
       t.string('entity').notNullable()

@@ -91,7 +91,7 @@ export class PushBatchStore implements MutatorStore {
       for (const id of part) this.staffRows.set(id, null)
       for (const s of await this.trx('staff')
         .whereIn('staff_id', part)
-        .select('staff_id', 'branch_code', 'role', 'active'))
+        .select('staff_id', 'branch_code', 'role', 'active', 'password_hash'))
         this.staffRows.set(s.staff_id, staffRow(s))
     }
   }
@@ -243,7 +243,7 @@ export class PushBatchStore implements MutatorStore {
     if (!this.staffRows.has(staffId)) {
       const s = await this.trx('staff')
         .where({ staff_id: staffId })
-        .first('staff_id', 'branch_code', 'role', 'active')
+        .first('staff_id', 'branch_code', 'role', 'active', 'password_hash')
       this.staffRows.set(staffId, s ? staffRow(s) : null)
     }
     return this.staffRows.get(staffId) ?? undefined
@@ -258,9 +258,13 @@ export class PushBatchStore implements MutatorStore {
     await this.writeDirectly()
     await this.direct.setDeviceState(serial, state)
   }
-  setPassword: MutatorStore['setPassword'] = async (...args) => {
+  setPassword: MutatorStore['setPassword'] = async (staffId, passwordHash, changedAt) => {
     await this.writeDirectly()
-    await this.direct.setPassword(...args)
+    await this.direct.setPassword(staffId, passwordHash, changedAt)
+    const known = this.staffRows.get(staffId)
+    this.remember(this.staffRows, staffId)
+    if (known) this.staffRows.set(staffId, { ...known, passwordHash })
+    else this.staffRows.delete(staffId)
   }
   setAuthenticator: MutatorStore['setAuthenticator'] = async (...args) => {
     await this.writeDirectly()
@@ -300,6 +304,7 @@ function staffRow(s: Record<string, unknown>): StaffRow {
     branchCode: String(s['branch_code']),
     role: s['role'] as StaffRow['role'],
     active: Boolean(s['active']),
+    passwordHash: String(s['password_hash']),
   }
 }
 

@@ -145,9 +145,15 @@ export class CentralStore implements MutatorStore {
   async staff(staffId: string) {
     const s = await this.trx('staff')
       .where({ staff_id: staffId })
-      .first('staff_id', 'branch_code', 'role', 'active')
+      .first('staff_id', 'branch_code', 'role', 'active', 'password_hash')
     return s
-      ? { staffId: s.staff_id, branchCode: s.branch_code, role: s.role, active: Boolean(s.active) }
+      ? {
+          staffId: s.staff_id,
+          branchCode: s.branch_code,
+          role: s.role,
+          active: Boolean(s.active),
+          passwordHash: s.password_hash,
+        }
       : undefined
   }
 
@@ -175,6 +181,7 @@ export class CentralStore implements MutatorStore {
     return r
       ? {
           receiptNo: r.receipt_no,
+          requestId: null,
           branchCode: r.branch_code,
           staffId: r.staff_id,
           cif: r.cif,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { type Mutation, type PatchOp, type PushRequest } from '../shared/syncProtocol'
 import { applyMutation, Rejection } from '../core/mutators'
+import { HARD_TOKEN_FEE_YEN } from '../shared/fees'
 import type { SecretBox } from '../core/security/secretBox'
 import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
@@ -119,8 +120,17 @@ export async function push(
     let last = Number(row.last_mutation_id)
     const results: PushResult[] = []
     const fresh: Mutation[] = []
+    const earlier = new Map<number, string | null>()
+    const repeated = body.mutations.filter((m) => m.id <= last).map((m) => m.id)
+    if (repeated.length) {
+      const rows = await trx('mutations').where({ client_id: client.client_id }).whereIn('id', repeated)
+      for (const r of rows) earlier.set(Number(r.id), r.status === 'rejected' ? r.code : null)
+    }
     for (const m of body.mutations) {
-      if (m.id <= last) results.push({ id: m.id, status: 'duplicate' })
+      // A duplicate says how it was answered the first time, so a lost answer loses no rejection.
+      const code = earlier.get(m.id)
+      if (m.id <= last)
+        results.push(code ? { id: m.id, status: 'duplicate', code } : { id: m.id, status: 'duplicate' })
       else fresh.push(m)
     }
     fresh.forEach((m, i) => {
@@ -175,6 +185,7 @@ export async function push(
         code: result.code ?? null,
         actor: m.actor,
         client_created_at: m.createdAt,
+        version,
       })
       results.push(result)
       last = m.id
@@ -214,6 +225,12 @@ function customerPut(c: Record<string, unknown>): PatchOp {
  */
 export async function pull(db: Knex, client: Client, cookie: number | null, secretBox: SecretBox, now: Date) {
   return db.transaction(async (trx) => {
+    // Read first: on PostgreSQL each statement sees the latest commits, so the patch read after it
+    // shows at least every mutation this acknowledges.
+    const lastMutationId = Number(
+      (await trx('clients').where({ client_id: client.client_id }).first('last_mutation_id'))
+        .last_mutation_id,
+    )
     const current = Number((await trx('meta').where({ key: 'version' }).first('value')).value)
     const fromScratch = cookie === null || cookie > current
     const since = fromScratch ? -1 : cookie
@@ -349,14 +366,20 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
     const page = entries
     const { more, cookie: newCookie } = window
     const patch: PatchOp[] = fromScratch ? [{ op: 'clear' }, ...page.map((e) => e.op)] : page.map((e) => e.op)
-    const row = await trx('clients').where({ client_id: client.client_id }).first('last_mutation_id')
+    const rejections = await trx('mutations')
+      .where({ client_id: client.client_id, status: 'rejected' })
+      .andWhere('version', '>', since)
+      .andWhere('id', '<=', lastMutationId)
+      .orderBy('id')
+      .select('id', 'code')
     await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: now.toISOString() })
     return {
       cookie: newCookie,
-      lastMutationId: Number(row.last_mutation_id),
+      lastMutationId,
       patch,
       more,
       remaining: window.remaining,
+      rejections: rejections.map((r) => ({ id: Number(r.id), code: String(r.code) })),
     }
   })
 }
@@ -376,8 +399,13 @@ export async function debit(
     const customer = await trx('customers').where({ cif: input.cif }).first('branch_code')
     if (!customer || customer.branch_code !== client.branch_code)
       throw new HttpError(403, 'FORBIDDEN_BRANCH', 'not a customer of this branch')
-    if (!input.receiptNo.startsWith(`${client.branch_code}-`))
-      throw new HttpError(403, 'FORBIDDEN_BRANCH', 'not a receipt of this branch')
+    // The PC debits under its own receipt numbers only; the amount is the fee, whatever the PC says.
+    const ws = (await trx('clients').where({ client_id: client.client_id }).first('workstation_no'))
+      .workstation_no
+    if (!input.receiptNo.startsWith(`${client.branch_code}-${ws}-`))
+      throw new HttpError(403, 'FORBIDDEN_RECEIPT', 'not a receipt number of this PC')
+    if (input.amountYen !== HARD_TOKEN_FEE_YEN)
+      throw new HttpError(400, 'MALFORMED', `the fee is ${HARD_TOKEN_FEE_YEN} yen`)
     const earlier = await trx('debits').where({ receipt_no: input.receiptNo }).forUpdate().first()
     if (earlier) {
       const same = earlier.account === input.account && Number(earlier.amount_yen) === input.amountYen
@@ -385,8 +413,8 @@ export async function debit(
         ? ({ ok: true, debitedAt: earlier.debited_at as string } as const)
         : ({ ok: false, code: 'DEBIT_CONFLICT' } as const)
     }
-    const outcome = await coreBanking.debit(trx, input)
-    if (!outcome.ok) return { ok: false, code: outcome.code } as const
+    // The claim on the receipt number comes first: a second request for it waits on the key, then
+    // fails, and is answered from this row on its retry — the core system is never asked twice.
     const debitedAt = now.toISOString()
     await trx('debits').insert({
       receipt_no: input.receiptNo,
@@ -397,6 +425,11 @@ export async function debit(
       client_id: client.client_id,
       debited_at: debitedAt,
     })
+    const outcome = await coreBanking.debit(trx, input)
+    if (!outcome.ok) {
+      await trx('debits').where({ receipt_no: input.receiptNo }).delete()
+      return { ok: false, code: outcome.code } as const
+    }
     return { ok: true, debitedAt } as const
   })
 }

@@ -102,6 +102,8 @@ export const pullResponse = z.object({
   more: z.boolean(),
   /** Entries still to come after this page: a new PC's first pull shows progress with it. */
   remaining: z.number().int().nonnegative().optional(),
+  /** This PC's mutations central rejected since the cookie: none is lost when a push answer was. */
+  rejections: z.array(z.object({ id: z.number().int(), code: z.string() })).optional(),
 })
 export type PullResponse = z.infer<typeof pullResponse>
 

@@ -84,6 +84,7 @@ describe('a branch of several PCs and a real central', () => {
     const [lost] = await cifsIn('in_use', 1)
     pc1.online = false
     await issueHard(pc1, 't', other!, stockToken('totp', 0), { method: 'cash', tenderedYen: 1100 })
+    await expect(pc1.sync()).rejects.toThrow(/offline/) // a try while offline numbers nothing for good
     await pc1.invoke('t', 'revocations.suspend', { cif: lost, reason: 'stolen' })
     pc1.online = true
     await pc1.sync()
@@ -185,6 +186,134 @@ describe('a branch of several PCs and a real central', () => {
     expect(await pc1.services.revocations.get(id)).toMatchObject({ state: 'awaiting_central' })
     await pc1.sync()
     expect(await centralCustomer(cif!)).toBe('revocation_pending')
+  })
+
+  /** Pushes fail, pulls work: what a PC sees when a pull lands while its work waits. */
+  async function pullOnlySync(pc: BranchPc): Promise<void> {
+    const internals = pc.services.syncClient as unknown as { fetchImpl: typeof fetch }
+    const real = internals.fetchImpl
+    internals.fetchImpl = (url, init) =>
+      String(url).endsWith('/push') ? Promise.reject(new Error('push lost')) : fetch(url, init)
+    try {
+      await expect(pc.sync()).rejects.toThrow(/push lost/)
+    } finally {
+      internals.fetchImpl = real
+    }
+  }
+
+  it('problem 5: a pending issuance survives pulls (its own receipt does not count against it)', async () => {
+    const [cif] = await cifsIn('not_applied', 1)
+    const serial = stockToken('hotp', 2)
+    await issueHard(pc1, 't', cif!, serial, { method: 'cash', tenderedYen: 1100 })
+    await pullOnlySync(pc1)
+    await pullOnlySync(pc1)
+    expect(await localCustomer(pc1, cif!)).toBe('token_issued')
+    expect(await pc1.services.db('inventory').where({ serial }).first()).toMatchObject({ state: 'issued' })
+    expect(await pc1.services.db('outbox').first('rebase_code')).toEqual({ rebase_code: null })
+    await pc1.sync()
+    expect(await centralCustomer(cif!)).toBe('token_issued')
+    expect(await pc1.services.sync.status()).toMatchObject({ outboxDepth: 0, openProblems: 0 })
+  })
+
+  it('problem 5: a void and a day close waiting to be sent survive a pull', async () => {
+    const [cif] = await cifsIn('not_applied', 1)
+    const issued = await issueHard(pc1, 't', cif!, stockToken('hotp', 3), {
+      method: 'cash',
+      tenderedYen: 1100,
+    })
+    const receiptNo = (issued as { value: { receipt: { receiptNo: string } } }).value.receipt.receiptNo
+    pc1.clock.advance(31_000)
+    expect(
+      await pc1.invoke('t', 'ledger.void', {
+        receiptNo,
+        reason: '取扱誤り',
+        approval: approvalBy(pc1, 'S001'),
+      }),
+    ).toMatchObject({ ok: true })
+    pc1.clock.advance(31_000)
+    expect(
+      await pc1.invoke('t', 'ledger.closeDay', { countedYen: 0, approval: approvalBy(pc1, 'S001') }),
+    ).toMatchObject({ ok: true })
+    await pullOnlySync(pc1)
+    expect(await pc1.invoke('t', 'ledger.day', {})).toMatchObject({
+      ok: true,
+      value: { voidCount: 1, expectedCashYen: 0, closed: { countedYen: 0 } },
+    })
+    await pc1.sync()
+    expect(await central.db('receipts').where({ receipt_no: receiptNo }).first()).toMatchObject({
+      voided_by: 'S001',
+    })
+    expect(await central.db('day_closes')).toHaveLength(1)
+    expect(await pc1.services.sync.status()).toMatchObject({ outboxDepth: 0, openProblems: 0 })
+  })
+
+  it('a rejection whose push answer was lost still reaches 同期エラー', async () => {
+    const [a, b] = await cifsIn('not_applied', 2)
+    const serial = stockToken('totp', 4)
+    pc2.online = false
+    await issueHard(pc1, 't', a!, serial, { method: 'cash', tenderedYen: 1100 })
+    await issueHard(pc2, 't', b!, serial, { method: 'cash', tenderedYen: 1100 })
+    await pc1.sync()
+    pc2.online = true
+    // Central applies pc2's push (a rejection: the device went to pc1's customer), then the answer is lost.
+    const internals = pc2.services.syncClient as unknown as { fetchImpl: typeof fetch }
+    const real = internals.fetchImpl
+    internals.fetchImpl = async (url, init) => {
+      const response = await fetch(url, init)
+      if (String(url).endsWith('/push')) throw new Error('answer lost')
+      return response
+    }
+    await expect(pc2.sync()).rejects.toThrow(/answer lost/)
+    internals.fetchImpl = real
+    expect(await pc2.services.sync.status()).toMatchObject({ outboxDepth: 0, openProblems: 1 })
+    const [problem] = await pc2.services.db('sync_problems')
+    expect(problem).toMatchObject({ name: 'token.issue_hard', code: 'NOT_IN_STOCK' })
+    expect(await localCustomer(pc2, b!)).toBe('not_applied')
+    expect(await pc2.services.db('requests').where({ cif: b }).first()).toMatchObject({ state: 'refused' })
+  })
+
+  it('refuses a PC that sets another person’s password, or debits under another PC’s numbers', async () => {
+    const state = await pc1.services.db('sync_state').first()
+    const secret = pc1.services.syncClient as unknown as { credentials(s: unknown): string }
+    const auth = secret.credentials(state)
+    const post = (path: string, body: unknown) =>
+      fetch(`${central.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify(body),
+      })
+    const before = (await central.db('staff').where({ staff_id: 'S001' }).first()).password_hash
+    const forged = await post('/v1/sync/push', {
+      clientId: state.client_id,
+      schemaVersion: 1,
+      mutations: [
+        {
+          id: 1,
+          name: 'staff.change_password',
+          args: {
+            staffId: 'S001',
+            passwordHash: before.replace(/.$/, 'A'),
+            currentPassword: 'a guess',
+            changedAt: '2026-11-25T01:00:00Z',
+          },
+          createdAt: '2026-11-25T01:00:00Z',
+          actor: 'S001',
+        },
+      ],
+    })
+    expect(await forged.json()).toMatchObject({ results: [{ status: 'rejected', code: 'STALE_PASSWORD' }] })
+    expect((await central.db('staff').where({ staff_id: 'S001' }).first()).password_hash).toBe(before)
+    const [cif] = await cifsIn('not_applied', 1)
+    const account = (await central.db('core_accounts').where({ cif }).first()).account
+    const balance = (await central.db('core_accounts').where({ account }).first()).balance_yen
+    for (const body of [
+      { receiptNo: '001-02-20261125-0001', amountYen: 1100 },
+      { receiptNo: '001-01-20261125-0001', amountYen: 110_000 },
+    ]) {
+      const response = await post('/v1/debit', { clientId: state.client_id, cif, account, ...body })
+      expect(response.status).toBeGreaterThanOrEqual(400)
+    }
+    expect((await central.db('core_accounts').where({ account }).first()).balance_yen).toBe(balance)
   })
 
   it('problem 7: an empty PC is set up with an enrolment code and staff log in with what HQ set', async () => {

@@ -21,14 +21,18 @@ const SERIALS = demoStock.slice(0, 12).map((s) => s.serial)
 type Op =
   | { kind: 'issue'; pc: number; c: number; s: number }
   | { kind: 'suspend' | 'request' | 'approve' | 'reject' | 'withdraw'; pc: number; c: number }
-  | { kind: 'void' | 'closeDay' | 'password' | 'offline' | 'online' | 'restart' | 'sync'; pc: number }
+  | {
+      kind: 'void' | 'closeDay' | 'password' | 'offline' | 'online' | 'restart' | 'sync' | 'pullOnly'
+      pc: number
+    }
   | { kind: 'hqComplete' | 'hqReject' | 'hqActivate' }
 
 const pcIndex = fc.integer({ min: 0, max: 2 })
 const customer = fc.integer({ min: 0, max: CUSTOMERS - 1 })
 const on = <K extends string>(kind: K) => fc.constant(kind)
-const atPc = (kind: 'void' | 'closeDay' | 'password' | 'offline' | 'online' | 'restart' | 'sync') =>
-  fc.record({ kind: on(kind), pc: pcIndex })
+const atPc = (
+  kind: 'void' | 'closeDay' | 'password' | 'offline' | 'online' | 'restart' | 'sync' | 'pullOnly',
+) => fc.record({ kind: on(kind), pc: pcIndex })
 const forCustomer = (kind: 'suspend' | 'request' | 'approve' | 'reject' | 'withdraw') =>
   fc.record({ kind: on(kind), pc: pcIndex, c: customer })
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -53,6 +57,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: atPc('online') },
   { weight: 1, arbitrary: atPc('restart') },
   { weight: 3, arbitrary: atPc('sync') },
+  { weight: 2, arbitrary: atPc('pullOnly') },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -88,6 +93,16 @@ async function run(world: World, o: Op, step: number): Promise<void> {
     case 'sync':
       await pc.sync().catch(() => undefined)
       return
+    case 'pullOnly': {
+      // Pushes fail while pulls work: pulls land while this PC's work waits.
+      const client = pc.services.syncClient as unknown as { fetchImpl: typeof fetch }
+      const real = client.fetchImpl
+      client.fetchImpl = (url, init) =>
+        String(url).endsWith('/push') ? Promise.reject(new Error('push lost')) : real(url, init)
+      await pc.sync().catch(() => undefined)
+      client.fetchImpl = real
+      return
+    }
     case 'restart':
       await pc.restart()
       return login()

@@ -34,8 +34,11 @@ export async function setUpPc(
   const dbFile = join(dir, 'desk.sqlite')
   const keyFile = join(dir, 'desk.key')
   const clock = options.clock ?? new FakeClock('2026-11-25T01:00:00Z')
+  // Offline: the connection is refused, as with the network cable out (nothing reaches central).
   const network: typeof fetch = (url, init) =>
-    pc.online ? fetch(url, init) : Promise.reject(new Error(`${name} is offline`))
+    pc.online
+      ? fetch(url, init)
+      : Promise.reject(new TypeError(`${name} is offline`, { cause: { code: 'ECONNREFUSED' } }))
   const open = async () => {
     const app = await createApp({
       dbFile,

@@ -108,8 +108,10 @@ export const changePasswordArgs = z
     staffId,
     passwordHash: z
       .string()
-      .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
-      .max(300),
+      .max(200)
+      .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/),
+    /** The password being replaced: central checks it, so no PC can set someone's password alone. */
+    currentPassword: z.string().min(1).max(128),
     changedAt: instant,
   })
   .strict()

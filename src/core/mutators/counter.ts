@@ -34,9 +34,14 @@ export async function issueHard(ctx: MutationContext, args: z.output<typeof issu
   if (!canMove('issueHard', customer.otpStatus))
     throw new Rejection('NOT_ELIGIBLE', `a customer in status ${customer.otpStatus} holds a live token`)
   const fee = args.fee
+  if (!fee.receiptNo.startsWith(`${ctx.branchCode}-`))
+    throw new Rejection('FORBIDDEN_BRANCH', `receipt ${fee.receiptNo} is not this branch's`)
   if (await store.dayClosed(ctx.actor, fee.businessDate))
     throw new Rejection('DAY_CLOSED', `${ctx.actor} has closed ${fee.businessDate}`)
-  if (await store.receipt(fee.receiptNo)) throw new Rejection('CONFLICT', `receipt ${fee.receiptNo} exists`)
+  // At the branch a rebase re-applies an issuance whose receipt it wrote itself: that one is its own.
+  const taken = await store.receipt(fee.receiptNo)
+  if (taken && taken.requestId !== args.requestId)
+    throw new Rejection('CONFLICT', `receipt ${fee.receiptNo} exists`)
   const expected = fee.method === 'waiver' ? 0 : HARD_TOKEN_FEE_YEN
   if (fee.amountYen !== expected)
     throw new Rejection('VALIDATION', `the fee for ${fee.method} is ${expected} yen, not ${fee.amountYen}`)

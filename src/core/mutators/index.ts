@@ -48,7 +48,10 @@ export const MUTATORS: Record<MutationName, Mutator> = {
   'fee.void': mutator(args.feeVoidArgs, voidFee),
   'ledger.close_day': mutator(args.closeDayArgs, closeDay),
   'inventory.write_off': mutator(args.writeOffArgs, writeOff),
-  'staff.change_password': mutator(args.changePasswordArgs, changePassword),
+  'staff.change_password': mutator(args.changePasswordArgs, changePassword, [
+    'passwordHash',
+    'currentPassword',
+  ]),
   'staff.enrol_totp': mutator(args.enrolTotpArgs, enrolTotp, ['totpSecret']),
 }
 

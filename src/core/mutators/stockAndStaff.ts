@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { changePasswordArgs, enrolTotpArgs, writeOffArgs } from './args'
 import { assertChecker, assertCounterActor, type MutationContext } from './checks'
+import { verifyPassword } from '../security/passwords'
 import { Rejection } from './rejection'
 
 /** A device written off as defective, with a supervisor's approval; its seed is no longer needed. */
@@ -26,11 +27,17 @@ async function ownStaff(ctx: MutationContext, staffId: string) {
   return staff
 }
 
+/**
+ * Central checks the password being replaced against its own hash: a PC cannot set anyone's password by
+ * naming them as the actor, and a change made before HQ's reset no longer applies after it.
+ */
 export async function changePassword(
   ctx: MutationContext,
   args: z.output<typeof changePasswordArgs>,
 ): Promise<void> {
-  await ownStaff(ctx, args.staffId)
+  const staff = await ownStaff(ctx, args.staffId)
+  if (ctx.side === 'central' && !(await verifyPassword(args.currentPassword, staff.passwordHash)))
+    throw new Rejection('STALE_PASSWORD', 'the password being replaced is not the current one')
   await ctx.store.setPassword(args.staffId, args.passwordHash, args.changedAt)
 }
 

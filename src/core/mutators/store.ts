@@ -72,10 +72,13 @@ export interface StaffRow {
   branchCode: string
   role: Role
   active: boolean
+  passwordHash: string
 }
 
 export interface ReceiptRow {
   receiptNo: string
+  /** The issuance the receipt belongs to, where the store knows it (the branch). */
+  requestId: string | null
   branchCode: string
   staffId: string
   cif: string

@@ -149,7 +149,7 @@ export class AuthService {
       await this.mutations.commit(
         trx,
         'staff.change_password',
-        { staffId: staff.staff_id, passwordHash: hash, changedAt },
+        { staffId: staff.staff_id, passwordHash: hash, currentPassword, changedAt },
         staff.staff_id,
         { cif: null },
       )

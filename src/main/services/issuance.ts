@@ -105,8 +105,13 @@ export class IssuanceService {
     return { serial: device.serial, digits: device.digits, verifiedAt }
   }
 
-  async issue(session: Session, input: IssueInput) {
-    // Checks that need no transaction come first, so a refusal writes nothing.
+  /** Issuances at one PC run one at a time: checks, the debit at central and the receipt number agree. */
+  issue(session: Session, input: IssueInput) {
+    return this.oneAtATime(() => this.issueNow(session, input))
+  }
+
+  private async issueNow(session: Session, input: IssueInput) {
+    // Checks that need no transaction come first, so a refusal writes nothing (and debits nothing).
     this.assertEligible(await this.loadCustomer(this.db, input.cif))
     await this.loadInStock(this.db, session, input.serial)
     const proof = session.deviceProof
@@ -150,84 +155,90 @@ export class IssuanceService {
 
     const payment = input.payment
     const amountYen = payment.method === 'waiver' ? 0 : HARD_TOKEN_FEE_YEN
-    return this.oneAtATime(async () => {
-      // 口座振替 settles at central before the receipt exists (issue 8): central debits or refuses.
-      let debitedReceiptNo: string | null = null
-      if (payment.method === 'account_debit') {
-        debitedReceiptNo = await this.nextReceiptNo(this.db, session, date)
+    // 口座振替 settles at central before the receipt exists (issue 8): central debits or refuses. The
+    // receipt number is reserved first (committed), so a retry after a lost answer asks for the same
+    // debit again and no later receipt takes the number.
+    let debitedReceiptNo: string | null = null
+    if (payment.method === 'account_debit') {
+      debitedReceiptNo = await this.reserveDebit(session, date, input.cif, payment.account)
+      try {
         await this.debits.debit({
           receiptNo: debitedReceiptNo,
           cif: input.cif,
           account: payment.account,
           amountYen,
         })
+      } catch (e) {
+        // Refused by the core system: no debit, the number is free again. Unreachable: kept reserved.
+        if (e instanceof DomainError && e.code !== 'OFFLINE')
+          await this.db('debit_reservations').where({ receipt_no: debitedReceiptNo }).delete()
+        throw e
       }
-      const result = await this.db.transaction(async (trx) => {
-        // The mutator re-checks eligibility, stock and the day inside this transaction.
-        const customer = await this.loadCustomer(trx, input.cif)
-        if (approval) await this.approvals.consume(trx, approval)
+    }
+    const result = await this.db.transaction(async (trx) => {
+      // The mutator re-checks eligibility, stock and the day inside this transaction.
+      const customer = await this.loadCustomer(trx, input.cif)
+      if (approval) await this.approvals.consume(trx, approval)
 
-        const at = now.toISOString()
-        const requestId = randomUUID()
-        const receiptNo = await this.nextReceiptNo(trx, session, date)
-        if (debitedReceiptNo && receiptNo !== debitedReceiptNo)
-          throw new DomainError('CONFLICT', 'another receipt took this number meanwhile; try again')
-        await this.mutations.commit(
-          trx,
-          'token.issue_hard',
-          {
-            requestId,
-            cif: input.cif,
-            serial: input.serial,
-            fee: {
-              receiptNo,
-              businessDate: date,
-              method: payment.method,
-              amountYen,
-              ...(payment.method === 'cash' ? { tenderedYen: payment.tenderedYen } : {}),
-              ...(payment.method === 'account_debit' ? { account: payment.account } : {}),
-              ...(approval && payment.method === 'waiver'
-                ? { waivedBy: approval.checker, waiverReason: payment.reason }
-                : {}),
-            },
-            identity: input.identity,
-            verifiedAt: session.deviceProof!.verifiedAt,
-          },
-          session.staffId,
-          { cif: input.cif },
-        )
-        await trx('ledger_entries').insert({
-          receipt_no: receiptNo,
-          kind: 'fee',
-          staff_id: session.staffId,
-          business_date: date,
-          method: payment.method,
-          amount_yen: amountYen,
-          cash_yen: payment.method === 'cash' ? amountYen : 0,
-          checker: approval?.checker ?? null,
-          reason: payment.method === 'waiver' ? payment.reason : null,
-          created_at: at,
-        })
-        await this.audit.append(trx, {
-          actor: session.staffId,
-          action: 'token.issue_hard',
-          entity: 'customer',
-          entityKey: input.cif,
-          before: { otpStatus: customer.otp_status },
-          after: {
-            otpStatus: 'token_issued',
-            serial: input.serial,
+      const at = now.toISOString()
+      const requestId = randomUUID()
+      const receiptNo = debitedReceiptNo ?? (await this.nextReceiptNo(trx, session, date))
+      if (debitedReceiptNo) await trx('debit_reservations').where({ receipt_no: debitedReceiptNo }).delete()
+      await this.mutations.commit(
+        trx,
+        'token.issue_hard',
+        {
+          requestId,
+          cif: input.cif,
+          serial: input.serial,
+          fee: {
             receiptNo,
+            businessDate: date,
             method: payment.method,
             amountYen,
-            checker: approval?.checker,
+            ...(payment.method === 'cash' ? { tenderedYen: payment.tenderedYen } : {}),
+            ...(payment.method === 'account_debit' ? { account: payment.account } : {}),
+            ...(approval && payment.method === 'waiver'
+              ? { waivedBy: approval.checker, waiverReason: payment.reason }
+              : {}),
           },
-        })
-        return { requestId, receipt: (await receiptDocument(trx, receiptNo))! }
+          identity: input.identity,
+          verifiedAt: session.deviceProof!.verifiedAt,
+        },
+        session.staffId,
+        { cif: input.cif },
+      )
+      await trx('ledger_entries').insert({
+        receipt_no: receiptNo,
+        kind: 'fee',
+        staff_id: session.staffId,
+        business_date: date,
+        method: payment.method,
+        amount_yen: amountYen,
+        cash_yen: payment.method === 'cash' ? amountYen : 0,
+        checker: approval?.checker ?? null,
+        reason: payment.method === 'waiver' ? payment.reason : null,
+        created_at: at,
       })
-      delete session.deviceProof
-      return result
+      await this.audit.append(trx, {
+        actor: session.staffId,
+        action: 'token.issue_hard',
+        entity: 'customer',
+        entityKey: input.cif,
+        before: { otpStatus: customer.otp_status },
+        after: {
+          otpStatus: 'token_issued',
+          serial: input.serial,
+          receiptNo,
+          method: payment.method,
+          amountYen,
+          checker: approval?.checker,
+        },
+      })
+      return { requestId, receipt: (await receiptDocument(trx, receiptNo))! }
     })
+    delete session.deviceProof
+    return result
   }
 
   /** Issuances at one PC take their receipt numbers one after the other. */
@@ -247,7 +258,33 @@ export class IssuanceService {
       .where('receipt_no', 'like', `${prefix}%`)
       .max<{ seq: number | null }>({ seq: 'seq' })
       .first()
-    return receiptNumber(session.branchCode, ws, date, (last?.seq ?? 0) + 1)
+    const reserved = await db('debit_reservations')
+      .where('receipt_no', 'like', `${prefix}%`)
+      .orderBy('receipt_no', 'desc')
+      .first('receipt_no')
+    const seq = Math.max(last?.seq ?? 0, reserved ? Number(reserved.receipt_no.slice(-4)) : 0)
+    return receiptNumber(session.branchCode, ws, date, seq + 1)
+  }
+
+  /**
+   * The receipt number an account debit is asked under, committed before central is asked. The same
+   * customer and account asking again (after a lost answer) get the same number: central's debit is
+   * idempotent on it, so the customer is never debited twice.
+   */
+  private async reserveDebit(session: Session, date: string, cif: string, account: string): Promise<string> {
+    return this.db.transaction(async (trx) => {
+      const open = await trx('debit_reservations').where({ cif, account }).first('receipt_no')
+      if (open) return open.receipt_no as string
+      const receiptNo = await this.nextReceiptNo(trx, session, date)
+      await trx('debit_reservations').insert({
+        receipt_no: receiptNo,
+        cif,
+        account,
+        staff_id: session.staffId,
+        created_at: this.clock.now().toISOString(),
+      })
+      return receiptNo
+    })
   }
 
   private async loadCustomer(db: Knex | Knex.Transaction, cif: string) {

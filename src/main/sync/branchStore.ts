@@ -21,6 +21,7 @@ export const REBASED_TABLES = {
   staff: 'staff_id',
 } as const
 export type RebasedTable = keyof typeof REBASED_TABLES
+type Where = Record<string, string | number>
 
 function requestRow(r: Record<string, unknown>, branchCode: string): RequestRow {
   return {
@@ -39,9 +40,9 @@ function requestRow(r: Record<string, unknown>, branchCode: string): RequestRow 
 
 /**
  * The branch's side of the mutator store: its SQLite view. While a mutation is pending, every row it
- * changes in a synced table is recorded with its value before (and, for a new row, after), so a pull can
- * undo the pending work, lay central's state down and re-apply it (SYNC-PROTOCOL.md: rebase). Receipts,
- * voids and day closes are append-only facts of this branch: written once, never undone.
+ * changes is recorded with its value before (and, for a new row, after), so a pull can undo the pending
+ * work, lay central's state down and re-apply it (SYNC-PROTOCOL.md: rebase). A receipt is never undone
+ * (the fee was taken; the table refuses deletes): re-applying its issuance finds it as its own.
  */
 export class BranchStore implements MutatorStore {
   constructor(
@@ -53,30 +54,32 @@ export class BranchStore implements MutatorStore {
     private readonly outboxId: number | null,
   ) {}
 
-  private async record(table: RebasedTable, key: string, after?: Record<string, unknown>): Promise<void> {
+  /**
+   * Records what a pending mutation is about to change. For an update only the columns it changes are
+   * kept (a restore must not bring back an old lockout counter or HOTP counter); for a new row, its key
+   * (undo deletes it) and its content (a refused issuance's request stays on record).
+   */
+  private async record(table: string, where: Where, columns: string[] | null, after?: object): Promise<void> {
     if (this.outboxId === null) return
-    const keyColumn = REBASED_TABLES[table]
-    const before = await this.trx(table)
-      .where({ [keyColumn]: key })
-      .first()
+    const before = await this.trx(table).where(where).first()
+    const kept = before && columns ? Object.fromEntries(columns.map((c) => [c, before[c]])) : before
     await this.trx('rebase_undo').insert({
       outbox_id: this.outboxId,
       tbl: table,
-      key_json: JSON.stringify(key),
-      before_json: before ? JSON.stringify(before) : null,
+      key_json: JSON.stringify(where),
+      before_json: kept ? JSON.stringify(kept) : null,
       after_json: !before && after ? JSON.stringify(after) : null,
     })
   }
 
   private async update(table: RebasedTable, key: string, values: Record<string, unknown>): Promise<void> {
-    await this.record(table, key)
-    await this.trx(table)
-      .where({ [REBASED_TABLES[table]]: key })
-      .update(values)
+    const where = { [REBASED_TABLES[table]]: key }
+    await this.record(table, where, Object.keys(values))
+    await this.trx(table).where(where).update(values)
   }
 
   private async insert(table: RebasedTable, key: string, row: Record<string, unknown>): Promise<void> {
-    await this.record(table, key, row)
+    await this.record(table, { [REBASED_TABLES[table]]: key }, null, row)
     await this.trx(table).insert(row).onConflict(REBASED_TABLES[table]).merge()
   }
 
@@ -179,8 +182,18 @@ export class BranchStore implements MutatorStore {
   }
 
   async staff(staffId: string) {
-    const s = await this.trx('staff').where({ staff_id: staffId }).first('staff_id', 'branch_code', 'role')
-    return s ? { staffId: s.staff_id, branchCode: s.branch_code, role: s.role, active: true } : undefined
+    const s = await this.trx('staff')
+      .where({ staff_id: staffId })
+      .first('staff_id', 'branch_code', 'role', 'password_hash')
+    return s
+      ? {
+          staffId: s.staff_id,
+          branchCode: s.branch_code,
+          role: s.role,
+          active: true,
+          passwordHash: s.password_hash,
+        }
+      : undefined
   }
 
   async setPassword(staffId: string, passwordHash: string) {
@@ -205,6 +218,7 @@ export class BranchStore implements MutatorStore {
     const voided = await this.trx('ledger_entries').where({ receipt_no: receiptNo, kind: 'void' }).first('id')
     return {
       receiptNo: r.receipt_no,
+      requestId: r.request_id ?? null,
       branchCode: r.branch_code,
       staffId: r.staff_id,
       cif: r.cif,
@@ -240,24 +254,34 @@ export class BranchStore implements MutatorStore {
       .ignore()
   }
 
+  /** The negative ledger entry of a void: undone and re-applied by a rebase like the rows it belongs with. */
   async voidReceipt(receiptNo: string, input: { checker: string; reason: string; at: string }) {
     const receipt = await this.trx('receipts').where({ receipt_no: receiptNo }).first()
     const fee = await this.trx('ledger_entries').where({ receipt_no: receiptNo, kind: 'fee' }).first()
-    await this.trx('ledger_entries')
-      .insert({
-        receipt_no: receiptNo,
-        kind: 'void',
-        staff_id: receipt.staff_id,
-        business_date: receipt.business_date,
-        method: receipt.method,
-        amount_yen: -receipt.amount_yen,
-        cash_yen: -(fee?.cash_yen ?? 0),
-        reason: input.reason,
-        checker: input.checker,
-        created_at: input.at,
-      })
-      .onConflict()
-      .ignore()
+    const [id] = await this.trx('ledger_entries').insert({
+      receipt_no: receiptNo,
+      kind: 'void',
+      staff_id: receipt.staff_id,
+      business_date: receipt.business_date,
+      method: receipt.method,
+      amount_yen: -receipt.amount_yen,
+      cash_yen: -(fee?.cash_yen ?? 0),
+      reason: input.reason,
+      checker: input.checker,
+      created_at: input.at,
+    })
+    await this.recordInserted('ledger_entries', { id: id as number })
+  }
+
+  private async recordInserted(table: string, where: Where): Promise<void> {
+    if (this.outboxId === null) return
+    await this.trx('rebase_undo').insert({
+      outbox_id: this.outboxId,
+      tbl: table,
+      key_json: JSON.stringify(where),
+      before_json: null,
+      after_json: null,
+    })
   }
 
   async dayClosed(staffId: string, businessDate: string) {
@@ -267,19 +291,17 @@ export class BranchStore implements MutatorStore {
   }
 
   async insertDayClose(c: NewDayClose) {
-    await this.trx('day_closes')
-      .insert({
-        staff_id: c.staffId,
-        business_date: c.businessDate,
-        expected_yen: c.expectedYen,
-        counted_yen: c.countedYen,
-        difference_yen: c.countedYen - c.expectedYen,
-        note: c.note,
-        checker: c.checker,
-        closed_at: c.closedAt,
-      })
-      .onConflict(['staff_id', 'business_date'])
-      .ignore()
+    await this.trx('day_closes').insert({
+      staff_id: c.staffId,
+      business_date: c.businessDate,
+      expected_yen: c.expectedYen,
+      counted_yen: c.countedYen,
+      difference_yen: c.countedYen - c.expectedYen,
+      note: c.note,
+      checker: c.checker,
+      closed_at: c.closedAt,
+    })
+    await this.recordInserted('day_closes', { staff_id: c.staffId, business_date: c.businessDate })
   }
 
   /** The branch writes an account-debit receipt only after central answered that the debit was made. */

@@ -20,10 +20,15 @@ export class CentralError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The request certainly never reached central (no connection was made). */
+    readonly neverSent = false,
   ) {
     super(message)
   }
 }
+
+/** Connection errors that mean nothing was sent; a timeout or a reset might have been after sending. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
 
 type Fetch = typeof fetch
 
@@ -132,17 +137,19 @@ export class SyncClient {
 
   /** Numbers the next rows in sending order (a suspension and its customer's earlier work first), sends up to 500. */
   private async pushBatch(): Promise<boolean> {
-    await this.db.transaction(async (trx) => {
+    const numberedNow = await this.db.transaction(async (trx) => {
       const rows = await trx('outbox').select('id', 'cif', 'priority', 'mutation_id')
       const numbered = rows.filter((r) => r.mutation_id !== null).length
       const toNumber = sendingOrder(rows)
         .filter((r) => r.mutation_id === null)
         .slice(0, Math.max(0, MAX_MUTATIONS_PER_PUSH - numbered))
-      if (!toNumber.length) return
+      if (!toNumber.length) return null
       const state = await trx('sync_state').where({ id: 1 }).first('last_assigned_id')
-      let next = Number(state.last_assigned_id)
+      const from = Number(state.last_assigned_id)
+      let next = from
       for (const row of toNumber) await trx('outbox').where({ id: row.id }).update({ mutation_id: ++next })
       await trx('sync_state').where({ id: 1 }).update({ last_assigned_id: next })
+      return { from, to: next }
     })
     const rows = await this.db('outbox')
       .whereNotNull('mutation_id')
@@ -150,40 +157,35 @@ export class SyncClient {
       .limit(MAX_MUTATIONS_PER_PUSH)
     if (!rows.length) return false
     const state = await this.state()
-    const answer = pushResponse.parse(
-      await this.post(
-        checkCentralUrl(state.central_url),
-        '/v1/sync/push',
-        {
-          clientId: state.client_id,
-          schemaVersion: SCHEMA_VERSION,
-          mutations: rows.map((r) => ({
-            id: r.mutation_id,
-            name: r.name,
-            args: this.outbox.openArgs(r),
-            createdAt: r.created_at,
-            actor: r.actor,
-          })),
-          status: await this.report(),
-        },
-        this.credentials(state),
-      ),
-    )
+    const sent = await this.post(
+      checkCentralUrl(state.central_url),
+      '/v1/sync/push',
+      {
+        clientId: state.client_id,
+        schemaVersion: SCHEMA_VERSION,
+        mutations: rows.map((r) => ({
+          id: r.mutation_id,
+          name: r.name,
+          args: this.outbox.openArgs(r),
+          createdAt: r.created_at,
+          actor: r.actor,
+        })),
+        status: await this.report(),
+      },
+      this.credentials(state),
+    ).catch(async (e: unknown) => {
+      // Nothing reached central: the numbers given just now are taken back, so a suspension made
+      // while offline is still numbered ahead of other customers' work on the next try.
+      if (e instanceof CentralError && e.neverSent && numberedNow) await this.unnumber(numberedNow)
+      throw e
+    })
+    const answer = pushResponse.parse(sent)
     await this.db.transaction(async (trx) => {
-      const rejected = new Set<number>()
-      for (const result of answer.results.filter((r) => r.status === 'rejected')) {
-        const row = rows.find((r) => r.mutation_id === result.id)
-        if (!row) continue
-        rejected.add(row.id)
-        await trx('sync_problems').insert({
-          mutation_id: result.id,
-          name: row.name,
-          args_json: row.args_json,
-          actor: row.actor,
-          code: result.code ?? 'REJECTED',
-          created_at: this.clock.now().toISOString(),
-        })
-      }
+      // A duplicate with a code was rejected the first time, when its answer was lost.
+      const refusals = answer.results.filter(
+        (r) => r.status === 'rejected' || (r.status === 'duplicate' && r.code),
+      )
+      const rejected = await this.recordRejections(trx, refusals)
       if (rejected.size) {
         // What central refused leaves this PC's view too: undo the pending work, re-apply all but it.
         await this.mutations.rebase(trx, { acknowledgedUpTo: answer.lastMutationId, rejected })
@@ -196,6 +198,16 @@ export class SyncClient {
     return (
       (await this.db('outbox').first('id')) !== undefined && answer.lastMutationId >= rows.at(-1)!.mutation_id
     )
+  }
+
+  private async unnumber(range: { from: number; to: number }): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('outbox')
+        .where('mutation_id', '>', range.from)
+        .andWhere('mutation_id', '<=', range.to)
+        .update({ mutation_id: null })
+      await trx('sync_state').where({ id: 1 }).update({ last_assigned_id: range.from })
+    })
   }
 
   /** Central's news applied with its cookie in one transaction, pending work rebased on top. */
@@ -211,8 +223,10 @@ export class SyncClient {
     )
     const now = this.clock.now().toISOString()
     await this.db.transaction(async (trx) => {
+      const rejected = await this.recordRejections(trx, answer.rejections ?? [])
       await this.mutations.rebase(trx, {
         acknowledgedUpTo: answer.lastMutationId,
+        rejected,
         applyPatch: async () => {
           for (const op of answer.patch)
             await applyPatchOp(trx, op, { now, secretBox: this.secretBox, audit: this.audit })
@@ -232,6 +246,32 @@ export class SyncClient {
         })
     })
     return answer.more
+  }
+
+  /**
+   * Central's rejections land in 同期エラー once each: the outbox row still waiting is the proof it was not
+   * recorded yet (a push answer and a pull may both report it).
+   */
+  private async recordRejections(
+    trx: Knex.Transaction,
+    refusals: { id: number; code?: string | undefined }[],
+  ): Promise<Set<number>> {
+    const rejected = new Set<number>()
+    for (const refusal of refusals) {
+      const row = await trx('outbox').where({ mutation_id: refusal.id }).first()
+      if (!row) continue
+      rejected.add(row.id)
+      await trx('sync_problems').insert({
+        mutation_id: refusal.id,
+        name: row.name,
+        args_json: row.args_json,
+        actor: row.actor,
+        code: refusal.code ?? 'REJECTED',
+        created_at: this.clock.now().toISOString(),
+      })
+      await trx('outbox').where({ id: row.id }).delete()
+    }
+    return rejected
   }
 
   /** 口座振替 (issue 8): central debits the account before the receipt exists, or says why not. */
@@ -305,7 +345,12 @@ export class SyncClient {
         signal: AbortSignal.timeout(30_000),
       })
     } catch (e) {
-      throw new CentralError(0, `central unreachable: ${e instanceof Error ? e.message : String(e)}`)
+      const code = (e as { cause?: { code?: unknown } }).cause?.code
+      throw new CentralError(
+        0,
+        `central unreachable: ${e instanceof Error ? e.message : String(e)}`,
+        typeof code === 'string' && NOT_CONNECTED.has(code),
+      )
     }
     const json = (await response.json().catch(() => null)) as {
       error?: { code: string; message: string }

@@ -6,7 +6,7 @@ import { applyMutation, Rejection } from '../../core/mutators'
 import type { SecretBox } from '../../core/security/secretBox'
 import type { Clock } from '../clock'
 import type { Outbox } from '../services/outbox'
-import { BranchStore, REBASED_TABLES, type RebasedTable } from './branchStore'
+import { BranchStore } from './branchStore'
 
 /** A rule's code as the counter screen knows it; central-only codes read as a conflict. */
 function counterCode(code: string): ErrorCode {
@@ -105,20 +105,14 @@ async function restore(
   trx: Knex.Transaction,
   image: { tbl: string; key_json: string; before_json: string | null },
 ): Promise<void> {
-  const table = image.tbl as RebasedTable
-  const keyColumn = REBASED_TABLES[table]
-  const key = JSON.parse(image.key_json)
+  const where = JSON.parse(image.key_json) as Record<string, string | number>
   if (image.before_json === null) {
-    await trx(table)
-      .where({ [keyColumn]: key })
-      .delete()
+    await trx(image.tbl).where(where).delete()
     return
   }
-  const before = JSON.parse(image.before_json) as Record<string, unknown>
-  const updated = await trx(table)
-    .where({ [keyColumn]: key })
-    .update(before)
-  if (!updated) await trx(table).insert(before)
+  // Only the columns the mutation changed (or the whole row it replaced); a row central removed meanwhile
+  // stays removed.
+  await trx(image.tbl).where(where).update(JSON.parse(image.before_json))
 }
 
 /**
@@ -131,7 +125,7 @@ async function keepRecordsOfRefusedWork(
 ): Promise<void> {
   for (const image of images) {
     if (image.tbl !== 'requests' || image.before_json !== null || !image.after_json) continue
-    const id = JSON.parse(image.key_json) as string
+    const { id } = JSON.parse(image.key_json) as { id: string }
     if (await trx('requests').where({ id }).first('id')) continue
     if (!(await trx('receipts').where({ request_id: id }).first('receipt_no'))) continue
     await trx('requests').insert({ ...JSON.parse(image.after_json), state: 'refused' })

@@ -103,20 +103,23 @@ export class SyncService {
       }),
     )
     this.startFirstPull()
-    this.scheduler.start()
     return this.setupProgress()
   }
 
+  /** The first pull runs alone; the regular schedule starts after it, so two syncs never overlap. */
   private startFirstPull(): void {
     this.setupError = null
-    this.setupRun = this.client.syncOnce().then(
-      () => {
-        this.setupError = null
-      },
-      (e: unknown) => {
-        this.setupError = e instanceof Error ? e.message.slice(0, 200) : 'the first sync failed'
-      },
-    )
+    this.setupRun = this.client
+      .syncOnce()
+      .then(
+        () => {
+          this.setupError = null
+        },
+        (e: unknown) => {
+          this.setupError = e instanceof Error ? e.message.slice(0, 200) : 'the first sync failed'
+        },
+      )
+      .finally(() => this.scheduler.start())
   }
 
   private setupRun: Promise<void> | null = null

@@ -37,10 +37,19 @@ export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('staff', (t) => {
     t.boolean('must_change_password').notNullable().defaultTo(false)
   })
+  // 口座振替: a receipt number reserved before central is asked to debit, until the receipt exists.
+  await db.schema.createTable('debit_reservations', (t) => {
+    t.string('receipt_no').primary()
+    t.string('cif', 7).notNullable()
+    t.string('account').notNullable()
+    t.string('staff_id').notNullable()
+    t.string('created_at').notNullable()
+  })
   // Receipt numbers now carry the workstation: unique by receipt_no alone (its primary key).
   await db.raw('DROP INDEX IF EXISTS receipts_branch_code_business_date_seq_unique')
 }
 
 export async function down(db: Knex): Promise<void> {
   await db.schema.dropTableIfExists('rebase_undo')
+  await db.schema.dropTableIfExists('debit_reservations')
 }
