@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 export default defineConfig({
   main: {
@@ -26,8 +28,15 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [vue()],
+    plugins: [
+      vue(),
+      // Element Plus parts are imported where a template uses them (with their own CSS), not registered
+      // whole: the first screen loads only what it shows.
+      Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
+    ],
     build: {
+      // electron-vite leaves the renderer unminified by default; the counter PC parses every byte at start.
+      minify: 'esbuild',
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
     },
   },

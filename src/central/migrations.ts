@@ -213,10 +213,24 @@ const m002: Knex.Migration = {
   },
 }
 
+/**
+ * Issue 11 (speed at bank scale): a pull pages by version; tokens have no branch column, so their
+ * changes are found through their own version index (then joined to the customer for the branch).
+ */
+const m005: Knex.Migration = {
+  async up(db) {
+    await db.schema.alterTable('tokens', (t) => t.index(['version'], 'tokens_version_index'))
+  },
+  async down(db) {
+    await db.schema.alterTable('tokens', (t) => t.dropIndex(['version'], 'tokens_version_index'))
+  },
+}
+
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_central': m001,
   '002_workstations': m002,
   '003_hq_console': m003HqConsole,
+  '005_speed': m005,
 }
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {

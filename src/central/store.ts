@@ -12,7 +12,7 @@ import type {
 import { LIVE_TOKEN_STATES } from '../core/domain/statusRules'
 import type { SecretBox } from '../core/security/secretBox'
 
-function requestRow(r: Record<string, unknown>): RequestRow {
+export function requestRow(r: Record<string, unknown>): RequestRow {
   const detail = JSON.parse(String(r['detail_json'] ?? '{}')) as Record<string, unknown>
   return {
     id: r['id'] as string,
@@ -86,27 +86,36 @@ export class CentralStore implements MutatorStore {
   }
 
   async insertRequest(r: NewRequest) {
-    await this.trx('requests').insert({
-      id: r.id,
-      kind: r.kind,
-      cif: r.cif,
-      branch_code: this.branchCode,
-      state: r.state,
-      maker: r.maker,
-      checker: r.checker,
-      prev_status: r.prevStatus,
-      token_uid: r.tokenUid,
-      created_at: r.createdAt,
-      detail_json: JSON.stringify({
-        channel: r.channel ?? null,
-        reason: r.reason ?? null,
-        note: r.note ?? null,
-        paperForm: r.paperForm ?? null,
-        identity: r.identity ?? null,
-        ...r.detail,
-      }),
-      version: this.version,
-    })
+    await this.insertRequests([r])
+  }
+
+  /** Several requests in one INSERT (a push's batch, issue 11). */
+  async insertRequests(requests: NewRequest[]) {
+    // knex writes SQLite's multi-row INSERT as a compound SELECT, which SQLite caps at 500 terms.
+    for (let i = 0; i < requests.length; i += 400)
+      await this.trx('requests').insert(
+        requests.slice(i, i + 400).map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          cif: r.cif,
+          branch_code: this.branchCode,
+          state: r.state,
+          maker: r.maker,
+          checker: r.checker,
+          prev_status: r.prevStatus,
+          token_uid: r.tokenUid,
+          created_at: r.createdAt,
+          detail_json: JSON.stringify({
+            channel: r.channel ?? null,
+            reason: r.reason ?? null,
+            note: r.note ?? null,
+            paperForm: r.paperForm ?? null,
+            identity: r.identity ?? null,
+            ...r.detail,
+          }),
+          version: this.version,
+        })),
+      )
   }
 
   async decideRequest(id: string, d: RequestDecision) {

@@ -1,12 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import { MAX_PATCH_ENTRIES, type Mutation, type PatchOp, type PushRequest } from '../shared/syncProtocol'
+import { type Mutation, type PatchOp, type PushRequest } from '../shared/syncProtocol'
 import { applyMutation, Rejection } from '../core/mutators'
 import { HARD_TOKEN_FEE_YEN } from '../shared/fees'
 import type { SecretBox } from '../core/security/secretBox'
 import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
-import { CentralStore } from './store'
+import { pullWindow, tokensOfBranch } from './pullWindow'
+import { PushBatchStore } from './pushBatch'
 
 export class HttpError extends Error {
   constructor(
@@ -155,28 +156,28 @@ export async function push(
       })
     if (!fresh.length) return { lastMutationId: last, results }
     const version = await nextVersion(trx)
+    // One store for the whole batch: its reads are loaded up front and its new requests written
+    // together (issue 11: a day's queue drains in seconds, not minutes).
+    const batch = new PushBatchStore(trx, version, client.branch_code, secretBox)
+    await batch.prefetch(fresh)
+    const log: Record<string, unknown>[] = []
     for (const m of fresh) {
       let result: PushResult = { id: m.id, status: 'applied' }
+      batch.begin()
       try {
-        await trx.transaction((sp) =>
-          applyMutation(
-            {
-              store: new CentralStore(sp, version, client.branch_code, secretBox),
-              branchCode: client.branch_code,
-              actor: m.actor,
-              at,
-              side: 'central',
-            },
-            m.name,
-            m.args,
-          ),
+        await applyMutation(
+          { store: batch, branchCode: client.branch_code, actor: m.actor, at, side: 'central' },
+          m.name,
+          m.args,
         )
+        await batch.applied()
       } catch (e) {
+        await batch.refused()
         if (e instanceof Rejection) result = { id: m.id, status: 'rejected', code: e.code }
         else if (isConstraintError(e)) result = { id: m.id, status: 'rejected', code: 'CONFLICT' }
         else throw e
       }
-      await trx('mutations').insert({
+      log.push({
         client_id: client.client_id,
         id: m.id,
         name: m.name,
@@ -189,6 +190,8 @@ export async function push(
       results.push(result)
       last = m.id
     }
+    await batch.flush()
+    for (let i = 0; i < log.length; i += 400) await trx('mutations').insert(log.slice(i, i + 400))
     await trx('clients').where({ client_id: client.client_id }).update({ last_mutation_id: last })
     return { lastMutationId: last, results }
   })
@@ -232,14 +235,19 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
     const fromScratch = cookie === null || cookie > current
     const since = fromScratch ? -1 : cookie
     const b = client.branch_code
+    // Only this page's versions are read (issue 11: a bootstrap reads each row once, not once a page).
+    const window = await pullWindow(trx, b, since, current, fromScratch)
+    const upTo = window.upTo
     const entries: Entry[] = []
-    for (const c of await trx('customers').where({ branch_code: b }).andWhere('version', '>', since)) {
+    for (const c of await trx('customers')
+      .where({ branch_code: b })
+      .andWhere('version', '>', since)
+      .andWhere('version', '<=', upTo)) {
       entries.push({ version: Number(c.version), op: customerPut(c) })
     }
-    const tokens = await trx('tokens as t')
-      .join('customers as c', 'c.cif', 't.cif')
-      .where('c.branch_code', b)
+    const tokens = await tokensOfBranch(trx, b)
       .andWhere('t.version', '>', since)
+      .andWhere('t.version', '<=', upTo)
       .select('t.*')
     for (const t of tokens) {
       entries.push({
@@ -261,7 +269,10 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const r of await trx('requests').where({ branch_code: b }).andWhere('version', '>', since)) {
+    for (const r of await trx('requests')
+      .where({ branch_code: b })
+      .andWhere('version', '>', since)
+      .andWhere('version', '<=', upTo)) {
       entries.push({
         version: Number(r.version),
         op: {
@@ -288,6 +299,7 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
     const staff = await trx('staff')
       .where({ branch_code: b })
       .andWhere('version', '>', since)
+      .andWhere('version', '<=', upTo)
       .andWhere('active', true)
     for (const s of staff) {
       // Password hashes and supervisors' authenticator keys travel so staff can log in and approve at
@@ -313,7 +325,10 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const i of await trx('inventory').where({ branch_code: b }).andWhere('version', '>', since)) {
+    for (const i of await trx('inventory')
+      .where({ branch_code: b })
+      .andWhere('version', '>', since)
+      .andWhere('version', '<=', upTo)) {
       // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
       const seed =
         i.state === 'in_stock' && i.seed_sealed
@@ -339,26 +354,17 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
       })
     }
     if (!fromScratch) {
-      for (const t of await trx('tombstones').where({ branch_code: b }).andWhere('version', '>', since)) {
+      for (const t of await trx('tombstones')
+        .where({ branch_code: b })
+        .andWhere('version', '>', since)
+        .andWhere('version', '<=', upTo)) {
         entries.push({ version: Number(t.version), op: { op: 'del', entity: t.entity, key: t.key } })
       }
     }
     // Stable: within one version, tombstones (read last) follow the puts they supersede.
     entries.sort((a, b2) => a.version - b2.version)
-    let page = entries
-    let more = false
-    let newCookie = current
-    const room = fromScratch ? MAX_PATCH_ENTRIES - 1 : MAX_PATCH_ENTRIES // `clear` counts as an entry
-    if (entries.length > room) {
-      // Cut at a version boundary so the cookie means "everything up to here"; only a single version
-      // holding more than 5,000 rows of one branch makes a bigger page (bulk writes avoid that).
-      const firstLeftOut = entries[room]!.version
-      const within = entries.filter((e) => e.version < firstLeftOut)
-      const cutVersion = within.length ? firstLeftOut - 1 : firstLeftOut
-      page = within.length ? within : entries.filter((e) => e.version <= firstLeftOut)
-      more = page.length < entries.length
-      newCookie = cutVersion
-    }
+    const page = entries
+    const { more, cookie: newCookie } = window
     const patch: PatchOp[] = fromScratch ? [{ op: 'clear' }, ...page.map((e) => e.op)] : page.map((e) => e.op)
     const rejections = await trx('mutations')
       .where({ client_id: client.client_id, status: 'rejected' })
@@ -372,7 +378,7 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
       lastMutationId,
       patch,
       more,
-      remaining: entries.length - page.length,
+      remaining: window.remaining,
       rejections: rejections.map((r) => ({ id: Number(r.id), code: String(r.code) })),
     }
   })

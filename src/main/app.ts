@@ -78,7 +78,17 @@ export interface Services {
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
 export type TokenDeskApp =
-  | { state: 'ready'; services: Services; close(): Promise<void> }
+  | {
+      state: 'ready'
+      services: Services
+      close(): Promise<void>
+      /**
+       * The full integrity check, run in the background after a quick check at start. If it fails the
+       * app turns into the corrupt app (every channel answers DB_CORRUPT, the renderer shows its error
+       * screen) and stops syncing. Closing the app stops the check ('stopped').
+       */
+      integrityChecked: Promise<'ok' | 'corrupt' | 'stopped'>
+    }
   | { state: 'corrupt'; message: string; close(): Promise<void> }
 
 /** Reports, workstation settings, printing and the about screen: read-mostly services (issue 12b). */
@@ -99,7 +109,7 @@ function issue12bServices(db: ReturnType<typeof openDb>, clock: Clock, audit: Au
 /** The composition root: builds every service. Nothing below this line imports 'electron'. */
 export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   try {
-    await checkIntegrity(options.dbFile)
+    await checkIntegrity(options.dbFile, 'quick')
   } catch (e) {
     if (e instanceof CorruptDatabaseError) {
       return { state: 'corrupt', message: e.message, close: async () => {} }
@@ -160,13 +170,29 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
         console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
       )
     : async () => {}
-  return {
+  const stopCheck = new AbortController()
+  const app: Extract<TokenDeskApp, { state: 'ready' }> = {
     state: 'ready',
     services,
     close: async () => {
       scheduler.stop()
       await stopBackups()
+      stopCheck.abort()
+      await app.integrityChecked
+      await services.customers.close()
       await db.destroy()
     },
+    integrityChecked: checkIntegrity(options.dbFile, 'full', stopCheck.signal).then(
+      () => (stopCheck.signal.aborted ? 'stopped' : 'ok'),
+      (e: unknown) => {
+        if (stopCheck.signal.aborted) return 'stopped'
+        if (!(e instanceof CorruptDatabaseError)) throw e
+        scheduler.stop()
+        // The same object the handler table holds: from now on it answers as the corrupt app does.
+        Object.assign(app, { state: 'corrupt', message: e.message })
+        return 'corrupt'
+      },
+    ),
   }
+  return app
 }

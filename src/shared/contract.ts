@@ -144,6 +144,8 @@ export const searchResult = z.object({
   otpStatus: z.enum(OTP_STATUSES),
 })
 
+export const searchCursor = z.object({ key: z.string().max(200), cif }).strict()
+
 export const requestSummary = z.object({
   id: z.string(),
   kind: z.string(),
@@ -473,11 +475,16 @@ export const channels = {
       .object({
         query: z.string().trim().min(1, 'enter a CIF, account, phone number or kana name').max(40),
         page: z.number().int().min(1).max(1000).default(1),
+        // Keyset paging: the previous page's `next`, so a far page costs what the first one does.
+        after: searchCursor.optional(),
       })
       .strict(),
     output: z.object({
       items: z.array(searchResult),
       total: z.number().int(),
+      // Counting stops at a cap (a two-kana prefix can match tens of thousands): total is then "at least".
+      totalIsLowerBound: z.boolean(),
+      next: searchCursor.nullable(),
       page: z.number().int(),
       pageSize: z.number().int(),
       by: z.enum(['cif', 'account', 'phone', 'kana']),

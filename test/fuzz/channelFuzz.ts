@@ -158,7 +158,12 @@ export async function fuzzChannel(
   const spec = channels[name]
   const internal: string[] = []
   const invoke = createHandlers(
-    { state: 'ready', services: app.services, close: async () => {} },
+    {
+      state: 'ready',
+      services: app.services,
+      close: async () => {},
+      integrityChecked: Promise.resolve('ok'),
+    },
     (channel, e) => internal.push(`${channel}: ${(e as Error).name}`),
   )
   const pools = {

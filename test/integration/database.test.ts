@@ -40,6 +40,8 @@ describe('the local database', () => {
       '003_revocations',
       '004_sync',
       '005_workstations',
+      '006_speed',
+      '007_hardening',
       '008_reports',
     ])
   })
@@ -120,5 +122,43 @@ describe('a damaged database file', () => {
     const login = await invoke('c', 'auth.login', { staffId: 'T001', password: 'demo-T001' })
     expect(login).toMatchObject({ ok: false, error: { code: 'DB_CORRUPT' } })
     expect(readFileSync(dbFile).equals(before)).toBe(true)
+  })
+})
+
+describe('a database whose damage only the full check finds', () => {
+  it('opens after the quick check, then the background check turns every channel to DB_CORRUPT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-desk-bad-index-'))
+    const dbFile = join(dir, 'desk.sqlite')
+    const keyStore = new FileKeyStore(join(dir, 'k'))
+    const first = await createApp({ dbFile, keyStore, clock: new FakeClock(), demo: true, startSync: false })
+    if (first.state !== 'ready') throw new Error('not ready')
+    expect(await first.integrityChecked).toBe('ok')
+    // An index that no longer matches its table: pages and records are sound (quick_check passes),
+    // only PRAGMA integrity_check compares index entries with rows.
+    await first.services.db.raw('PRAGMA writable_schema = ON')
+    await first.services.db.raw(
+      "UPDATE sqlite_schema SET sql = 'CREATE INDEX accounts_number_index ON accounts (subject)' WHERE name = 'accounts_number_index'",
+    )
+    await first.services.db.raw('PRAGMA writable_schema = OFF')
+    await first.close()
+
+    const again = await createApp({ dbFile, keyStore, clock: new FakeClock(), startSync: false })
+    expect(again.state).toBe('ready')
+    if (again.state !== 'ready') return
+    const invoke = createHandlers(again)
+    expect(await again.integrityChecked).toBe('corrupt')
+    expect(await invoke('c', 'app.status', {})).toMatchObject({ ok: true, value: { state: 'corrupt' } })
+    expect(await invoke('c', 'auth.login', { staffId: 'T001', password: 'demo-T001' })).toMatchObject({
+      ok: false,
+      error: { code: 'DB_CORRUPT' },
+    })
+    await again.close()
+  })
+
+  it('stops the background check when the app closes', async () => {
+    app = await tempApp()
+    const closing = app.close()
+    app = undefined
+    await closing
   })
 })

@@ -60,6 +60,59 @@ describe('customer search', () => {
     for (const item of second.items) expect(firstCifs.has(item.cif)).toBe(false)
   })
 
+  it('continues from the previous page with its cursor, in the same order as page numbers', async () => {
+    const first = (await app.invoke('pc', 'customers.search', { query: 'サ', page: 1 })) as {
+      ok: true
+      value: Page & { next: { key: string; cif: string } | null }
+    }
+    expect(first.value.next).not.toBeNull()
+    const byCursor = await app.invoke('pc', 'customers.search', {
+      query: 'サ',
+      page: 2,
+      after: first.value.next,
+    })
+    const byNumber = await search('サ', 2)
+    expect(byCursor).toMatchObject({ ok: true, value: { page: 2, items: byNumber.items } })
+  })
+
+  it('stops counting at 200, says the total is a lower bound, and pages through every match', async () => {
+    const rows = Array.from({ length: 1050 }, (_, i) => ({
+      cif: String(9_000_000 + i),
+      name_kanji: '試験 太郎',
+      name_kana: 'テスト タロウ',
+      name_kana_key: 'テストタロウ',
+      birth_date: '1980-01-01',
+      phone: '023-600-0000',
+      phone_digits: '0236000000',
+      home_branch: '001',
+      otp_status: 'not_applied',
+      status_changed_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+    }))
+    await app.services.db.batchInsert('customers', rows, 50)
+    const seen = new Set<string>()
+    let after: { key: string; cif: string } | null | undefined
+    for (let page = 1; page <= 60 && after !== null; page++) {
+      const result = await app.invoke('pc', 'customers.search', { query: 'テスト', page, after })
+      if (!result.ok) throw new Error(result.error.message)
+      const value = result.value as Page & { totalIsLowerBound: boolean; next: typeof after }
+      expect(value).toMatchObject({ total: 200, totalIsLowerBound: true })
+      for (const item of value.items) seen.add(item.cif)
+      after = value.next
+    }
+    expect(seen.size).toBe(1050)
+    expect(await search('1000005')).toMatchObject({ total: 1, totalIsLowerBound: false, next: null })
+  })
+
+  it('refuses a malformed cursor with VALIDATION', async () => {
+    const result = await app.invoke('pc', 'customers.search', {
+      query: 'サ',
+      page: 2,
+      after: { key: 'サ', cif: 'abc' },
+    })
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+  })
+
   it('answers an unrecognised query with VALIDATION', async () => {
     const result = await app.invoke('pc', 'customers.search', { query: 'hello world', page: 1 })
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })

@@ -93,10 +93,11 @@ const STATUS_WEIGHTS: [OtpStatus, number][] = [
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
-export function generateDemoBank(
-  options: { seed?: number; customers?: number; stock?: number } = {},
-): DemoBank {
-  const rand = prng(options.seed ?? 20261125)
+const DEMO_SEED = 20261125
+
+/** The random helpers every part of the demo bank draws from, in one seeded sequence. */
+function demoRandom(seed: number) {
+  const rand = prng(seed)
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!
   const weighted = (): OtpStatus => {
@@ -109,8 +110,18 @@ export function generateDemoBank(
   const timeOn = (day: string) => `${day}T${pad(int(0, 8), 2)}:${pad(int(0, 59), 2)}:00.000Z`
   let serialSeq = 10_000_000
   const nextSerial = () => `KT${++serialSeq}`
+  return { rand, int, pick, weighted, dayIn, timeOn, nextSerial }
+}
 
-  const customers: DemoCustomer[] = []
+/**
+ * The demo customers one at a time, so a bank-sized branch (a million customers) can be seeded without
+ * holding them all in memory. The same seed gives the same customers as generateDemoBank.
+ */
+export function* demoCustomers(
+  options: { seed?: number; customers?: number } = {},
+  random = demoRandom(options.seed ?? DEMO_SEED),
+): Generator<DemoCustomer> {
+  const { rand, int, pick, weighted, dayIn, timeOn, nextSerial } = random
   const count = options.customers ?? 2000
   for (let i = 0; i < count; i++) {
     const [familyKanji, familyKana] = pick(FAMILY_NAMES)
@@ -146,7 +157,7 @@ export function generateDemoBank(
     }
 
     const mobile = rand() < 0.7
-    customers.push({
+    yield {
       cif: pad(1_000_001 + i, 7),
       nameKanji: `${familyKanji} ${givenKanji}`,
       nameKana: `${familyKana} ${givenKana}`,
@@ -159,11 +170,38 @@ export function generateDemoBank(
       statusChangedAt,
       accounts,
       tokens,
-    })
+    }
   }
+}
 
+export function generateDemoBank(
+  options: { seed?: number; customers?: number; stock?: number } = {},
+): DemoBank {
+  const random = demoRandom(options.seed ?? DEMO_SEED)
+  const customers = [...demoCustomers(options, random)]
+  const stock = demoStock(random, options.stock)
+  return { bankName: DEMO_BANK_NAME, branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
+}
+
+/**
+ * A bank-sized demo branch as streams: the customers one at a time, then the stock (drawn after them,
+ * so its serials follow the customers' hard tokens exactly as in generateDemoBank).
+ */
+export function demoBranchStream(options: { seed?: number; customers: number; stock?: number }) {
+  const random = demoRandom(options.seed ?? DEMO_SEED)
+  return {
+    bankName: DEMO_BANK_NAME,
+    branch: DEMO_BRANCH,
+    staff: DEMO_STAFF,
+    customers: demoCustomers(options, random),
+    stock: () => demoStock(random, options.stock),
+  }
+}
+
+function demoStock(random: ReturnType<typeof demoRandom>, count = 50): DemoStockToken[] {
+  const { int, nextSerial } = random
   const stock: DemoStockToken[] = []
-  for (let i = 0; i < (options.stock ?? 50); i++) {
+  for (let i = 0; i < count; i++) {
     const totp = i % 2 === 0
     stock.push({
       serial: nextSerial(),
@@ -174,8 +212,21 @@ export function generateDemoBank(
       receivedOn: `2026-11-${pad(int(1, 20), 2)}`,
     })
   }
+  return stock
+}
 
-  return { bankName: DEMO_BANK_NAME, branch: DEMO_BRANCH, staff: DEMO_STAFF, customers, stock }
+/** One customer's tokens as table rows (`demo-<customer index>-<token index>` uids). */
+export function customerTokenRows(c: DemoCustomer, ci: number) {
+  return c.tokens.map((t, ti) => ({
+    uid: `demo-${ci}-${ti}`,
+    cif: c.cif,
+    kind: t.kind,
+    serial: t.serial,
+    state: t.state,
+    issued_at: t.issuedAt,
+    activated_at: t.activatedAt,
+    revoked_at: t.revokedAt,
+  }))
 }
 
 /**
@@ -183,30 +234,16 @@ export function generateDemoBank(
  * alike (`demo-<customer>-<token>` uids).
  */
 export function demoTokenRows(bank: DemoBank) {
-  return bank.customers.flatMap((c, ci) =>
-    c.tokens.map((t, ti) => ({
-      uid: `demo-${ci}-${ti}`,
-      cif: c.cif,
-      kind: t.kind,
-      serial: t.serial,
-      state: t.state,
-      issued_at: t.issuedAt,
-      activated_at: t.activatedAt,
-      revoked_at: t.revokedAt,
-    })),
-  )
+  return bank.customers.flatMap(customerTokenRows)
 }
 
-/**
- * The branch's hard-token inventory as table rows: devices already with customers (their seeds long
- * deleted) and the stock, whose seeds `seal` protects at rest.
- */
-export function demoInventoryRows(bank: DemoBank, seal: (seed: Buffer, serial: string) => string) {
-  const handedOver = demoTokenRows(bank)
+/** Hard tokens already with customers, as inventory rows (their seeds long deleted). */
+export function handedOverInventoryRows(tokens: ReturnType<typeof customerTokenRows>, branchCode: string) {
+  return tokens
     .filter((t) => t.kind === 'hard' && t.serial)
     .map((t) => ({
       serial: t.serial!,
-      branch_code: bank.branch.code,
+      branch_code: branchCode,
       state: t.state as string,
       algorithm: 'totp',
       digits: 8,
@@ -215,9 +252,17 @@ export function demoInventoryRows(bank: DemoBank, seal: (seed: Buffer, serial: s
       seed_sealed: null as string | null,
       received_on: t.issued_at.slice(0, 10),
     }))
-  const stock = bank.stock.map((s) => ({
+}
+
+/** The stock as inventory rows, whose seeds `seal` protects at rest. */
+export function stockInventoryRows(
+  stock: DemoStockToken[],
+  branchCode: string,
+  seal: (seed: Buffer, serial: string) => string,
+) {
+  return stock.map((s) => ({
     serial: s.serial,
-    branch_code: bank.branch.code,
+    branch_code: branchCode,
     state: 'in_stock',
     algorithm: s.algorithm as string,
     digits: s.digits as number,
@@ -226,5 +271,15 @@ export function demoInventoryRows(bank: DemoBank, seal: (seed: Buffer, serial: s
     seed_sealed: seal(s.seed, s.serial) as string | null,
     received_on: s.receivedOn,
   }))
-  return [...handedOver, ...stock]
+}
+
+/**
+ * The branch's hard-token inventory as table rows: devices already with customers (their seeds long
+ * deleted) and the stock, whose seeds `seal` protects at rest.
+ */
+export function demoInventoryRows(bank: DemoBank, seal: (seed: Buffer, serial: string) => string) {
+  return [
+    ...handedOverInventoryRows(demoTokenRows(bank), bank.branch.code),
+    ...stockInventoryRows(bank.stock, bank.branch.code, seal),
+  ]
 }

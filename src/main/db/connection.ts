@@ -16,27 +16,36 @@ export class CorruptDatabaseError extends Error {
 }
 
 /**
- * Runs PRAGMA integrity_check on an existing file, read-only, before anything writes to it: a damaged
- * file must be reported, never "repaired" by a migration or overwritten with fresh demo data.
+ * Checks an existing file, read-only: a damaged file must be reported, never "repaired" by a migration
+ * or overwritten with fresh demo data. `quick` (PRAGMA quick_check: every page and record, not whether
+ * indexes match their tables) runs before anything writes to the file; at a million customers the full
+ * PRAGMA integrity_check takes several seconds, so the app runs it in the background after start.
  */
-export async function checkIntegrity(dbFile: string): Promise<void> {
+export async function checkIntegrity(
+  dbFile: string,
+  depth: 'quick' | 'full' = 'full',
+  signal?: AbortSignal,
+): Promise<void> {
   if (!existsSync(dbFile)) return
   const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
     const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (e) => (e ? reject(e) : resolve(db)))
   }).catch((e: Error) => {
     throw new CorruptDatabaseError(dbFile, e.message)
   })
+  if (signal?.aborted) return void raw.close()
+  const interrupt = () => raw.interrupt()
+  signal?.addEventListener('abort', interrupt)
   try {
-    const rows = await new Promise<{ integrity_check: string }[]>((resolve, reject) =>
-      raw.all('PRAGMA integrity_check', (e, r) =>
-        e ? reject(e) : resolve(r as { integrity_check: string }[]),
-      ),
+    const pragma = depth === 'quick' ? 'quick_check' : 'integrity_check'
+    const rows = await new Promise<Record<string, string>[]>((resolve, reject) =>
+      raw.all(`PRAGMA ${pragma}`, (e, r) => (e ? reject(e) : resolve(r as Record<string, string>[]))),
     ).catch((e: Error) => {
       throw new CorruptDatabaseError(dbFile, e.message)
     })
-    const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok')
+    const problems = rows.map((r) => r[pragma]).filter((m) => m !== 'ok')
     if (problems.length) throw new CorruptDatabaseError(dbFile, problems.slice(0, 3).join('; '))
   } finally {
+    signal?.removeEventListener('abort', interrupt)
     await new Promise<void>((resolve) => raw.close(() => resolve()))
   }
 }

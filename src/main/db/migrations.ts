@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_counter'
 import * as m003 from './migrations/003_revocations'
 import * as m004 from './migrations/004_sync'
 import * as m005 from './migrations/005_workstations'
+import * as m006 from './migrations/006_speed'
 import * as m007 from './migrations/007_hardening'
 import * as m008 from './migrations/008_reports'
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '003_revocations': m003,
   '004_sync': m004,
   '005_workstations': m005,
+  '006_speed': m006,
   '007_hardening': m007,
   '008_reports': m008,
 }

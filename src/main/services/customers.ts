@@ -5,11 +5,11 @@ import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { kanaKey, looksLikeKana } from '../../core/domain/kana'
 import { auditView } from './audit'
+import { CustomerLookup, PAGE_SIZE, type SearchBy, type SearchCursor } from './customerLookup'
 import { listReceipts } from './receiptRows'
 
 /** A token is live while the customer's OTP status holds it (DOMAIN.md: at most one live token). */
 const LIVE_FIRST = `CASE state WHEN 'revoked' THEN 1 WHEN 'defective' THEN 1 ELSE 0 END`
-const PAGE_SIZE = 20
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000
 
 /** 科目 as tellers type it: the kanji, the code digit, or our code word. */
@@ -25,8 +25,6 @@ const SUBJECTS: Record<string, AccountSubject> = {
   chochiku: 'chochiku',
 }
 
-export type SearchBy = 'cif' | 'account' | 'phone' | 'kana'
-
 /** Works out what a teller typed into the one search box. */
 export function classifyQuery(raw: string): { by: SearchBy; value: string } | null {
   const q = raw.normalize('NFKC').trim()
@@ -40,12 +38,17 @@ export function classifyQuery(raw: string): { by: SearchBy; value: string } | nu
 }
 
 export class CustomerService {
+  private readonly lookup: CustomerLookup
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.lookup = new CustomerLookup(db)
+  }
 
-  async search(query: string, page: number) {
+  /** One page of customers matching what the teller typed; `after` continues from the previous page. */
+  async search(query: string, page: number, after?: SearchCursor) {
     const kind = classifyQuery(query)
     if (!kind) {
       throw new DomainError(
@@ -56,31 +59,15 @@ export class CustomerService {
         },
       )
     }
-    const base = this.db('customers')
-    if (kind.by === 'cif') base.where({ cif: kind.value })
-    if (kind.by === 'phone')
-      base.where('phone_digits', '>=', kind.value).andWhere('phone_digits', '<', `${kind.value}:`)
-    if (kind.by === 'kana')
-      base.where('name_kana_key', '>=', kind.value).andWhere('name_kana_key', '<', `${kind.value}\uffff`)
-    if (kind.by === 'account') {
-      const [branchCode, subject, number] = kind.value.split('-')
-      base.whereIn(
-        'cif',
-        this.db('accounts').select('cif').where({ branch_code: branchCode, subject, number }),
-      )
-    }
-    const [counted] = await base.clone().count<{ n: number }[]>({ n: '*' })
-    const rows = await base
-      .select('cif', 'name_kanji', 'name_kana', 'birth_date', 'phone', 'otp_status')
-      .orderBy([{ column: 'name_kana_key' }, { column: 'cif' }])
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
+    const found = await this.lookup.page(kind.by, kind.value, page, after)
     return {
       by: kind.by,
-      total: Number(counted?.n ?? 0),
+      total: found.total,
+      totalIsLowerBound: found.totalIsLowerBound,
+      next: found.next,
       page,
       pageSize: PAGE_SIZE,
-      items: rows.map((r) => ({
+      items: found.rows.map((r) => ({
         cif: r.cif,
         nameKanji: r.name_kanji,
         nameKana: r.name_kana,
@@ -89,6 +76,11 @@ export class CustomerService {
         otpStatus: r.otp_status as OtpStatus,
       })),
     }
+  }
+
+  /** Closes the search's own read connection (the app closes the writer's). */
+  close(): Promise<void> {
+    return this.lookup.close()
   }
 
   async getByCif(cif: string): Promise<CustomerDetail> {

@@ -1,8 +1,5 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
-import ja from 'element-plus/es/locale/lang/ja'
-import 'element-plus/dist/index.css'
 import '@fontsource/noto-sans-jp/400.css'
 import '@fontsource/noto-sans-jp/700.css'
 import './styles.css'
@@ -16,7 +13,6 @@ async function start(): Promise<void> {
   const app = createApp(App)
   app.use(createPinia())
   app.use(i18n)
-  app.use(ElementPlus, { locale: ja })
   await useSessionStore().load()
   app.use(router)
   startIdleLock()

@@ -134,6 +134,7 @@ const en: typeof ja = {
     by: { cif: 'CIF', account: 'account', phone: 'phone', kana: 'kana name' },
     noResults: 'No customer matches.',
     results: 'Results (by {by})',
+    pageAtLeast: '{from}–{to} of more than {total} (type more of the name to narrow it down)',
   },
   file: {
     asOf: 'Data as of {time}',

@@ -134,6 +134,7 @@ export default {
     by: { cif: 'CIF番号', account: '口座', phone: '電話番号', kana: 'カナ氏名' },
     noResults: '該当するお客さまはいません。',
     results: '検索結果（{by}）',
+    pageAtLeast: '{total}件以上のうち {from}〜{to}件（多すぎる場合は名前を長く入力してください）',
   },
   file: {
     asOf: '{time} 時点のデータ',

@@ -1,29 +1,8 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import type { Role } from '../../../shared/domain'
 import { useSessionStore } from '../stores/session'
+// The login screen is the first paint; every other screen is its own chunk, loaded when first opened.
 import LoginView from '../views/LoginView.vue'
-import HomeView from '../views/HomeView.vue'
-import SearchView from '../views/SearchView.vue'
-import IssuanceView from '../views/IssuanceView.vue'
-import ReceiptView from '../views/ReceiptView.vue'
-import StockView from '../views/StockView.vue'
-import LedgerView from '../views/LedgerView.vue'
-import AuditView from '../views/AuditView.vue'
-import RevocationFormView from '../views/RevocationFormView.vue'
-import InboxView from '../views/InboxView.vue'
-import RevocationsView from '../views/RevocationsView.vue'
-import SyncView from '../views/SyncView.vue'
-import CustomerView from '../views/CustomerView.vue'
-import AccountView from '../views/AccountView.vue'
-import SettingsView from '../views/SettingsView.vue'
-import SetupView from '../views/SetupView.vue'
-import FirstPasswordView from '../views/FirstPasswordView.vue'
-// Reports, dashboard, print views and about (issue 12b).
-import ReportsView from '../views/ReportsView.vue'
-import DashboardView from '../views/DashboardView.vue'
-import PrintReceiptView from '../views/PrintReceiptView.vue'
-import PrintReportView from '../views/PrintReportView.vue'
-import AboutView from '../views/AboutView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -38,63 +17,122 @@ const COUNTER: Role[] = ['teller', 'supervisor']
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
-  { path: '/', name: 'home', component: HomeView },
-  { path: '/customers', name: 'search', component: SearchView, meta: { roles: COUNTER } },
+  { path: '/', name: 'home', component: () => import('../views/HomeView.vue') },
+  {
+    path: '/customers',
+    name: 'search',
+    component: () => import('../views/SearchView.vue'),
+    meta: { roles: COUNTER },
+  },
   {
     path: '/customers/:cif',
     name: 'customer',
-    component: CustomerView,
+    component: () => import('../views/CustomerView.vue'),
     props: true,
     meta: { roles: COUNTER },
   },
   {
     path: '/customers/:cif/issue',
     name: 'issue',
-    component: IssuanceView,
+    component: () => import('../views/IssuanceView.vue'),
     props: true,
     meta: { roles: COUNTER },
   },
   {
     path: '/receipts/:receiptNo',
     name: 'receipt',
-    component: ReceiptView,
+    component: () => import('../views/ReceiptView.vue'),
     props: true,
     meta: { roles: COUNTER },
   },
-  { path: '/stock', name: 'stock', component: StockView, meta: { roles: COUNTER } },
-  { path: '/ledger', name: 'ledger', component: LedgerView, meta: { roles: COUNTER } },
-  { path: '/audit', name: 'audit', component: AuditView, meta: { roles: ['supervisor'] } },
+  {
+    path: '/stock',
+    name: 'stock',
+    component: () => import('../views/StockView.vue'),
+    meta: { roles: COUNTER },
+  },
+  {
+    path: '/ledger',
+    name: 'ledger',
+    component: () => import('../views/LedgerView.vue'),
+    meta: { roles: COUNTER },
+  },
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('../views/AuditView.vue'),
+    meta: { roles: ['supervisor'] },
+  },
   {
     path: '/customers/:cif/revoke',
     name: 'revoke',
-    component: RevocationFormView,
+    component: () => import('../views/RevocationFormView.vue'),
     props: true,
     meta: { roles: COUNTER },
   },
-  { path: '/approvals', name: 'approvals', component: InboxView, meta: { roles: ['supervisor'] } },
-  { path: '/sync', name: 'sync', component: SyncView, meta: { roles: ['supervisor', 'admin'] } },
-  { path: '/revocations', name: 'revocations', component: RevocationsView, meta: { roles: COUNTER } },
-  { path: '/account', name: 'account', component: AccountView },
-  { path: '/settings', name: 'settings', component: SettingsView, meta: { roles: ['admin'] } },
-  { path: '/setup', name: 'setup', component: SetupView, meta: { public: true } },
-  { path: '/first-password', name: 'firstPassword', component: FirstPasswordView },
+  {
+    path: '/approvals',
+    name: 'approvals',
+    component: () => import('../views/InboxView.vue'),
+    meta: { roles: ['supervisor'] },
+  },
+  {
+    path: '/sync',
+    name: 'sync',
+    component: () => import('../views/SyncView.vue'),
+    meta: { roles: ['supervisor', 'admin'] },
+  },
+  {
+    path: '/revocations',
+    name: 'revocations',
+    component: () => import('../views/RevocationsView.vue'),
+    meta: { roles: COUNTER },
+  },
+  { path: '/account', name: 'account', component: () => import('../views/AccountView.vue') },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('../views/SettingsView.vue'),
+    meta: { roles: ['admin'] },
+  },
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('../views/SetupView.vue'),
+    meta: { public: true },
+  },
+  {
+    path: '/first-password',
+    name: 'firstPassword',
+    component: () => import('../views/FirstPasswordView.vue'),
+  },
   // ---- issue 12b ----
-  { path: '/reports', name: 'reports', component: ReportsView, meta: { roles: ['supervisor'] } },
-  { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { roles: ['supervisor'] } },
+  {
+    path: '/reports',
+    name: 'reports',
+    component: () => import('../views/ReportsView.vue'),
+    meta: { roles: ['supervisor'] },
+  },
+  {
+    path: '/dashboard',
+    name: 'dashboard',
+    component: () => import('../views/DashboardView.vue'),
+    meta: { roles: ['supervisor'] },
+  },
   {
     path: '/print/receipt/:receiptNo',
     name: 'print-receipt',
-    component: PrintReceiptView,
+    component: () => import('../views/PrintReceiptView.vue'),
     props: true,
     meta: { roles: COUNTER, print: true },
   },
   {
     path: '/print/report',
     name: 'print-report',
-    component: PrintReportView,
+    component: () => import('../views/PrintReportView.vue'),
     meta: { roles: ['supervisor'], print: true },
   },
-  { path: '/about', name: 'about', component: AboutView },
+  { path: '/about', name: 'about', component: () => import('../views/AboutView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
