@@ -16,7 +16,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function central(args: string[], stdin = '') {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/central/cli.ts', ...args, '--db', dbFile, '--json'],
+    [
+      '--import',
+      'tsx',
+      'src/central/cli.ts',
+      ...args,
+      '--db',
+      dbFile,
+      '--key-file',
+      `${dbFile}.key`,
+      '--json',
+    ],
     {
       input: stdin,
       encoding: 'utf8',
