@@ -24,13 +24,13 @@ function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(path).isDirectory()) return files(path)
-    return /\.(ts|vue|mjs)$/.test(path) && !path.includes('/i18n/') ? [path] : []
+    return /\.(ts|vue|mjs)$/.test(path) && !path.includes('/renderer/src/i18n/') ? [path] : []
   })
 }
 
 const jaKeys = leaves(ja)
 const enKeys = leaves(en)
-const source = files('src')
+const source = files('src/renderer')
   .map((f) => readFileSync(f, 'utf8'))
   .join('\n')
 
