@@ -24,7 +24,7 @@ const enWords: typeof jaWords = {
         password_change_failed: 'Failed password change',
         account_locked: 'Account locked',
       },
-      approval: { failed: 'Failed supervisor approval' },
+      approval: { failed: 'Failed supervisor approval', locked: 'Supervisor approvals locked' },
       staff: {
         password_change: 'Password changed',
         change_password: 'Password changed',
@@ -77,7 +77,10 @@ const enWords: typeof jaWords = {
         password_change_failed: '{who}: wrong current password when changing it ({count} in a row)',
         account_locked: '{who} locked until {until} ({count} wrong passwords)',
       },
-      approval: { failed: '{who}: failed supervisor approval ({count} in a row)' },
+      approval: {
+        failed: '{who}: failed supervisor approval ({count} in a row)',
+        locked: '{who}: approvals locked until {until} ({count} failures)',
+      },
       staff: {
         password_change: '{who} changed their password',
         change_password: '{who} changed their password',

@@ -27,7 +27,7 @@ export default {
         password_change_failed: 'パスワード変更失敗',
         account_locked: 'アカウントロック',
       },
-      approval: { failed: '役席者承認の失敗' },
+      approval: { failed: '役席者承認の失敗', locked: '役席者承認のロック' },
       staff: {
         password_change: 'パスワード変更',
         change_password: 'パスワード変更',
@@ -77,7 +77,10 @@ export default {
         password_change_failed: '{who}のパスワード変更失敗（現在のパスワード誤り、連続 {count}回）',
         account_locked: '{who}のアカウントを{until}までロック（パスワード誤り {count}回）',
       },
-      approval: { failed: '{who}の役席者承認に失敗（連続 {count}回）' },
+      approval: {
+        failed: '{who}の役席者承認に失敗（連続 {count}回）',
+        locked: '{who}の役席者承認を{until}までロック（失敗 {count}回）',
+      },
       staff: {
         password_change: '{who}がパスワードを変更',
         change_password: '{who}がパスワードを変更',

@@ -113,7 +113,11 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
     count: str(a['failedLogins']),
     until: typeof a['lockedUntil'] === 'string' ? formatDateTime(a['lockedUntil']) : t('words.none'),
   }),
-  'approval.failed': (_r, _b, a) => ({ count: str(a['failedLogins']) }),
+  'approval.failed': (_r, _b, a) => ({ count: str(a['failedApprovals'] ?? a['failedLogins']) }),
+  'approval.locked': (_r, _b, a) => ({
+    count: str(a['failedApprovals'] ?? a['failedLogins']),
+    until: typeof a['lockedUntil'] === 'string' ? formatDateTime(a['lockedUntil']) : t('words.none'),
+  }),
   'settings.update': (r) => ({ before: minutes(r.before), after: minutes(r.after) }),
   'sync.enroll': (_r, _b, a) => ({ url: str(a['centralUrl']) }),
   'sync.problem_retry': (_r, b, a) => ({ name: mutationLabel(str(b['name'])), note: str(a['note']) }),
