@@ -259,6 +259,7 @@ const requestId = z.string().uuid()
 export const FORM_NUMBER_MAX = 20
 export const formNumber = z
   .string()
+  .max(200)
   .transform((v) => v.normalize('NFKC').trim())
   .pipe(
     z

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { changeFor, HARD_TOKEN_FEE_YEN, taxBreakdown } from '../../shared/fees'
+import { channelAllowedFor } from '../../shared/revocationChannels'
 import { paperDueOn, withdrawalNeedsApproval, type RevocationState } from '../domain/revocationRules'
 import { canMove } from '../domain/statusRules'
 import { withdrawalNeedsChecker } from '../duties'
@@ -151,6 +152,9 @@ export async function requestRevocation(
   if (args.channel === 'in_person' && !args.identity)
     throw new Rejection('VALIDATION', 'an in-person request needs the identity check')
   const token = await liveTokenNamed(ctx, args.cif, args.tokenUid)
+  // The guide: soft-token customers revoke online themselves; 書面 is for hard tokens.
+  if (!channelAllowedFor(args.channel, token?.kind ?? null))
+    throw new Rejection('VALIDATION', 'a paper revocation is for a hard token')
   await ctx.store.insertRequest({
     id: args.requestId,
     kind: 'revocation',

@@ -143,6 +143,9 @@ const enWords: typeof jaWords = {
     field: {
       cif: 'The CIF number is 7 digits.',
       staffId: 'A staff ID is a capital letter and 3 to 5 digits (e.g. T001).',
+      after: 'The place to continue the results from is not valid. Please search again.',
+      after_key: 'The place to continue the results from is not valid. Please search again.',
+      after_cif: 'The place to continue the results from is not valid. Please search again.',
       password: 'Enter the password.',
       currentPassword: 'Enter your current password.',
       newPassword: 'A new password has at least 8 characters with a letter and a digit.',
