@@ -67,12 +67,18 @@ async function branchRevocation(
   receivedOn = '2026-11-20',
 ): Promise<{ id: string; cif: string }> {
   const taken = await central.db('requests').pluck('cif')
-  const customer = await central
+  // 書面 is for hard tokens only (the guide); in person for any token.
+  const query = central
     .db('customers')
     .where({ otp_status: 'in_use', branch_code: '001' })
     .whereNotIn('cif', taken)
     .orderBy('cif')
-    .first()
+  if (channel === 'paper')
+    query.whereIn(
+      'cif',
+      central.db('tokens').where({ kind: 'hard' }).whereIn('state', ['issued', 'active']).select('cif'),
+    )
+  const customer = await query.first()
   const id = randomUUID()
   await push(
     'revocation.request',
