@@ -20,10 +20,11 @@ export function centralCli(dbFile: string, ...args: string[]): unknown {
 
 /** The same, with `input` on stdin (a password for `staff add` / `staff reset-password`). */
 export function centralCliWithStdin(dbFile: string, input: string, ...args: string[]): unknown {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--db', dbFile, '--json'], {
-    encoding: 'utf8',
-    input,
-  })
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', CLI, ...args, '--db', dbFile, '--key-file', `${dbFile}.key`, '--json'],
+    { encoding: 'utf8', input },
+  )
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
