@@ -1,4 +1,14 @@
-import { approve, demoBank, deviceOtp, expect, issueWithCash, logIn, test, toHiragana } from './desk'
+import {
+  approve,
+  demoBank,
+  deviceOtp,
+  expect,
+  issueWithCash,
+  logIn,
+  supervisorCode,
+  test,
+  toHiragana,
+} from './desk'
 
 // Customers who may be issued a hard token, and TOTP devices in stock (the e2e clock is real time).
 const eligible = demoBank.customers.filter((c) => c.otpStatus === 'not_applied')
@@ -136,4 +146,41 @@ test('a void and a day close, each approved by a supervisor', async ({ page, des
   await expect(page.getByTestId('day-closed')).toContainText('締め済')
   await expect(page.getByTestId('day-closed')).toContainText('S002')
   await page.screenshot({ path: 'test-results/day-close.png', fullPage: true })
+})
+
+test('what a quick supervisor types while the approval dialog is still opening stays where it was typed', async ({
+  page,
+  desk,
+}) => {
+  const customer = eligible[6]!
+  const serial = totpStock[3]!.serial
+  await logIn(page, desk, 'T001', 'demo-T001')
+  await expect(page.getByTestId('current-staff')).toBeVisible()
+  await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}/issue`))
+  await page.getByTestId('eligibility').waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('identity-last4').fill('5555')
+  await page.keyboard.press('Enter')
+  await page.getByTestId('device-serial').fill(serial)
+  await page.getByTestId('device-otp').fill(deviceOtp(serial))
+  await page.getByTestId('device-otp').press('Enter')
+  await page.getByTestId('method-waiver').check()
+  await page.getByTestId('waiver-reason').fill('初期不良品の交換')
+  // The dialog's opening animation runs 50 times slower: every field is filled before it has opened,
+  // as on a busy PC. The dialog must not move the focus (and the typing) back to the staff ID then.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Animation.enable')
+  await cdp.send('Animation.setPlaybackRate', { playbackRate: 0.02 })
+  await page.getByTestId('issue-submit').click()
+  await page.getByTestId('approval-staff-id').fill('S001')
+  await page.getByTestId('approval-password').fill('demo-S001')
+  const code = supervisorCode()
+  await page.getByTestId('approval-totp').focus()
+  await page.waitForTimeout(1_000)
+  await page.keyboard.type(code)
+  await expect(page.getByTestId('approval-staff-id')).toHaveValue('S001')
+  await expect(page.getByTestId('approval-totp')).toHaveValue(code)
+  await cdp.send('Animation.setPlaybackRate', { playbackRate: 1 })
+  await page.getByTestId('approval-totp').press('Enter')
+  await expect(page.getByTestId('receipt')).toBeVisible()
 })
