@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { authenticator } from 'otplib'
+import { authenticatorStep } from '../core/security/authenticatorCode'
 import { afterWrongPassword, isLockedOut } from '../core/domain/lockout'
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../core/security/passwords'
 import type { SecretBox } from '../core/security/secretBox'
@@ -125,15 +126,6 @@ export async function seedDemoHqStaff(db: Knex, secretBox: SecretBox, now: Date)
   })
 }
 
-const TOTP_STEP_MS = 30_000
-
-/** The time step the code belongs to (±1 step, on central's clock), or null when it matches none. */
-function totpStep(secret: string, code: string, now: Date): number | null {
-  if (!/^\d{6}$/.test(code)) return null
-  const delta = authenticator.clone({ window: 1, epoch: now.getTime() }).checkDelta(code, secret)
-  return delta === null ? null : Math.floor(now.getTime() / TOTP_STEP_MS) + delta
-}
-
 export type SignInOutcome =
   { stage: 'signed_in'; staff: HqStaffRow } | { stage: 'totp_enrolment'; staff: HqStaffRow; secret: string }
 
@@ -178,7 +170,7 @@ export async function checkHqSignIn(
   let step: number | null = null
   if (staff.totp_secret_sealed) {
     const secret = secretBox.open(staff.totp_secret_sealed, totpAad(staff.staff_id)).toString('utf8')
-    step = totpStep(secret, input.code ?? '', now)
+    step = authenticatorStep(secret, input.code ?? '', now)
     // A code already used (or an older one) is refused like a wrong one.
     if (step === null || (staff.totp_last_step !== null && step <= Number(staff.totp_last_step)))
       return fail('INVALID_OTP')
@@ -200,7 +192,7 @@ export async function confirmHqTotp(
   code: string,
   now: Date,
 ): Promise<void> {
-  const step = totpStep(secret, code, now)
+  const step = authenticatorStep(secret, code, now)
   if (step === null) throw new HqError('INVALID_OTP', 'the code does not match')
   await db.transaction(async (trx) => {
     await trx('hq_staff')

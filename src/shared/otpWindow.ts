@@ -19,3 +19,23 @@ export function acceptedSteps(
     to: Math.floor((nowMs + skewSeconds * 1000) / periodMs),
   }
 }
+
+/**
+ * The one check every time-based code goes through (supervisors' approvals and enrolment, HQ sign-in,
+ * hard tokens): the time step within the accepted span whose code `matchesAt` says matches, the
+ * current step first, or null when none does. The caller decides what a step already used means.
+ */
+export function matchingTimeStep(
+  nowMs: number,
+  periodSeconds: number,
+  matchesAt: (step: number) => boolean,
+  skewSeconds = MAX_CLOCK_SKEW_SECONDS,
+): number | null {
+  const current = Math.floor(nowMs / (periodSeconds * 1000))
+  const { from, to } = acceptedSteps(nowMs, periodSeconds, skewSeconds)
+  const nearestFirst = [current, ...Array.from({ length: to - from + 1 }, (_, i) => from + i)]
+  for (const step of new Set(nearestFirst)) {
+    if (step >= from && step <= to && matchesAt(step)) return step
+  }
+  return null
+}

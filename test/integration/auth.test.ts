@@ -161,7 +161,7 @@ describe('supervisor TOTP enrolment', () => {
     expect(await snapshot(app.services.db)).toBe(before)
 
     const code = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
-    app.clock.advance(30_000) // one step later is still inside the ±1 window
+    app.clock.advance(30_000) // 30 s later: the code’s step still overlaps the last 29 s
     const done = await app.invoke('pc', 'auth.totpEnrolConfirm', { code })
     expect(done).toMatchObject({ ok: true, value: { totpEnrolled: true } })
 

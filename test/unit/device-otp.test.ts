@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { deviceOtpNow, verifyDeviceOtp, type DeviceRecord } from '../../src/core/domain/deviceOtp'
+import {
+  deviceOtpNow,
+  HOTP_LOOK_AHEAD,
+  verifyDeviceOtp,
+  type DeviceRecord,
+} from '../../src/core/domain/deviceOtp'
+import { describeSkew, skewCases } from '../support/clockSkew'
 
 // RFC 4226 and RFC 6238 (SHA-1) use the ASCII seed "12345678901234567890".
 const SEED = Buffer.from('12345678901234567890', 'ascii')
@@ -92,20 +98,32 @@ describe('TOTP (RFC 6238 test vectors, SHA-1, 8 digits, 30 s)', () => {
     })
   }
 
-  it('accepts one step either side and refuses two', () => {
-    const otp = '07081804' // step 37037036
-    const stepStart = 37037036 * 30
-    expect(verifyDeviceOtp(totp(), SEED, otp, new Date((stepStart + 30) * 1000)).ok).toBe(true)
-    expect(verifyDeviceOtp(totp(), SEED, otp, new Date((stepStart + 59) * 1000)).ok).toBe(true)
-    expect(verifyDeviceOtp(totp(), SEED, otp, new Date((stepStart + 60) * 1000))).toEqual({
-      ok: false,
-      reason: 'mismatch',
+  // The code of step 37037036 ('07081804'); its steps start at multiples of 30 s.
+  const STEP = 37037036
+  const OTP = '07081804'
+  for (const c of [...skewCases(STEP * 30_000), ...skewCases((STEP + 1) * 30_000)]) {
+    // Only the cases whose device shows step 37037036 (ahead at its start, behind at its end).
+    if (Math.floor(c.deviceMs / 30_000) !== STEP) continue
+    it(`a device ${describeSkew(c)} (fake desk clock, step boundary)`, () => {
+      expect(deviceOtpNow(totp(), SEED, new Date(c.deviceMs))).toBe(OTP)
+      const verdict = verifyDeviceOtp(totp(), SEED, OTP, new Date(c.deskMs))
+      expect(verdict).toEqual(
+        c.accepted ? { ok: true, counter: 0, lastStep: STEP } : { ok: false, reason: 'mismatch' },
+      )
     })
-    expect(verifyDeviceOtp(totp(), SEED, otp, new Date((stepStart - 30) * 1000)).ok).toBe(true)
-    expect(verifyDeviceOtp(totp(), SEED, otp, new Date((stepStart - 31) * 1000))).toEqual({
-      ok: false,
-      reason: 'mismatch',
-    })
+  }
+
+  it('refuses codes 59 s away that the old ±1 step rule accepted', () => {
+    const stepStart = STEP * 30
+    // The desk 59 s after the step began (the code 30 s stale at its nearest) and 30 s before it began.
+    expect(verifyDeviceOtp(totp(), SEED, OTP, new Date((stepStart + 59) * 1000)).ok).toBe(false)
+    expect(verifyDeviceOtp(totp(), SEED, OTP, new Date((stepStart - 30) * 1000)).ok).toBe(false)
+    // Inside the span: 15 s into the next step (the code is 15 s stale).
+    expect(verifyDeviceOtp(totp(), SEED, OTP, new Date((stepStart + 45) * 1000)).ok).toBe(true)
+  })
+
+  it('HOTP look-ahead is not a time window: unchanged at 10 counters', () => {
+    expect(HOTP_LOOK_AHEAD).toBe(10)
   })
 
   it('refuses a time step already used (replay), and an earlier one', () => {

@@ -1,10 +1,12 @@
 import { hotp, totp } from 'otplib'
 import { HashAlgorithms, KeyEncodings } from '@otplib/core'
+import { matchingTimeStep } from '../../shared/otpWindow'
 
 /**
  * Checks the OTP a hard token shows before it is handed over (DOMAIN.md: Hard-token inventory): HOTP
- * or TOTP as the token's record says, 6 or 8 digits, ±1 time step for TOTP, a look-ahead of 10 for
- * HOTP; a counter or time step already used is refused (replay).
+ * or TOTP as the token's record says, 6 or 8 digits, a TOTP step within ±29 s of now (the same window as
+ * every time-based code, `src/shared/otpWindow.ts`), a look-ahead of 10 for HOTP; a counter or time step
+ * already used is refused (replay).
  */
 export interface DeviceRecord {
   algorithm: 'hotp' | 'totp'
@@ -21,7 +23,6 @@ export type DeviceOtpVerdict =
   { ok: true; counter: number; lastStep: number | null } | { ok: false; reason: 'mismatch' | 'replay' }
 
 export const HOTP_LOOK_AHEAD = 10
-export const TOTP_WINDOW = 1
 
 function hotpAt(seed: Buffer, digits: number, counter: number): string {
   return hotp
@@ -59,13 +60,10 @@ export function verifyDeviceOtp(
     return { ok: false, reason: 'mismatch' }
   }
   const period = device.period ?? 30
-  const current = Math.floor(now.getTime() / 1000 / period)
-  for (let step = current - TOTP_WINDOW; step <= current + TOTP_WINDOW; step++) {
-    if (totpAt(seed, device.digits, period, step) !== otp) continue
-    if (device.lastStep !== null && step <= device.lastStep) return { ok: false, reason: 'replay' }
-    return { ok: true, counter: device.counter, lastStep: step }
-  }
-  return { ok: false, reason: 'mismatch' }
+  const step = matchingTimeStep(now.getTime(), period, (s) => totpAt(seed, device.digits, period, s) === otp)
+  if (step === null) return { ok: false, reason: 'mismatch' }
+  if (device.lastStep !== null && step <= device.lastStep) return { ok: false, reason: 'replay' }
+  return { ok: true, counter: device.counter, lastStep: step }
 }
 
 /** What a device shows now (for demo tools and tests). */

@@ -1,10 +1,9 @@
 import type { Knex } from 'knex'
-import { authenticator } from 'otplib'
 import type { Role } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { isLockedOut, type LoginCounter } from '../../core/domain/lockout'
-import { acceptedSteps } from '../../shared/otpWindow'
+import { authenticatorStep } from '../../core/security/authenticatorCode'
 import { verifyPassword } from '../../core/security/passwords'
 import type { SecretBox } from '../../core/security/secretBox'
 import type { AuditLog } from './audit'
@@ -26,7 +25,6 @@ interface StaffRow {
   totp_last_step: number | null
 }
 
-const TOTP_STEP_SECONDS = 30
 /** Wrong approval attempts before this PC stops taking the supervisor's approvals, and for how long. */
 export const MAX_FAILED_APPROVALS = 5
 export const APPROVAL_LOCK_MINUTES = 10
@@ -134,12 +132,7 @@ export class ApprovalService {
 
   private matchingStep(staff: StaffRow, code: string): number | null {
     const secret = this.secretBox.open(staff.totp_secret_sealed!, `totp:${staff.staff_id}`).toString('utf8')
-    const { from, to } = acceptedSteps(this.clock.now().getTime(), TOTP_STEP_SECONDS)
-    for (let step = from; step <= to; step++) {
-      const atStep = authenticator.clone({ epoch: step * TOTP_STEP_SECONDS * 1000 })
-      if (atStep.check(code, secret)) return step
-    }
-    return null
+    return authenticatorStep(secret, code, this.clock.now())
   }
 }
 

@@ -7,6 +7,7 @@ import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { AFTER_GOOD_PASSWORD, afterWrongPassword, isLockedOut } from '../../core/domain/lockout'
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../../core/security/passwords'
+import { authenticatorStep } from '../../core/security/authenticatorCode'
 import type { LocalMutations } from '../sync/localMutations'
 import type { AuditLog } from './audit'
 import type { Session, SessionTable } from './sessions'
@@ -221,9 +222,8 @@ export class AuthService {
   }
 
   private totpMatches(secret: string, code: string): boolean {
-    // ±1 time step, counted on the service's clock (not the PC's system time).
-    const checker = authenticator.clone({ window: 1, epoch: this.clock.now().getTime() })
-    return checker.check(code, secret)
+    // ±29 s like every time-based code, counted on the service's clock (not the PC's system time).
+    return authenticatorStep(secret, code, this.clock.now()) !== null
   }
 
   private async loadStaff(staffId: string): Promise<StaffRow> {
