@@ -226,11 +226,38 @@ const m005: Knex.Migration = {
   },
 }
 
+/**
+ * Issue 10 (h10): central flags a branch PC's audit log that was cut short or rewritten after it was
+ * anchored (src/central/auditAlerts.ts). One row per break seen; hashes are no secret.
+ */
+const m006AuditAlerts: Knex.Migration = {
+  async up(db) {
+    await db.schema.createTable('audit_alerts', (t) => {
+      t.increments('id')
+      t.string('client_id').notNullable()
+      t.string('branch_code', 3).notNullable()
+      t.string('workstation_no', 2)
+      t.string('kind').notNullable()
+      t.bigInteger('anchored_count').notNullable()
+      t.string('anchored_hash').notNullable()
+      t.string('anchored_at')
+      t.bigInteger('received_count').notNullable()
+      t.string('received_hash').notNullable()
+      t.string('detected_at').notNullable()
+      t.index(['client_id'])
+    })
+  },
+  async down(db) {
+    await db.schema.dropTableIfExists('audit_alerts')
+  },
+}
+
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_central': m001,
   '002_workstations': m002,
   '003_hq_console': m003HqConsole,
   '005_speed': m005,
+  '006_h10_audit_alerts': m006AuditAlerts,
 }
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@ import type { SecretBox } from '../core/security/secretBox'
 import { debitRequest, enrollRequest, MAX_BODY_BYTES, pullRequest, pushRequest } from '../shared/syncProtocol'
 import { DemoCoreBanking, type CoreBanking } from './coreBanking'
 import { authenticate, debit, enroll, HttpError, pull, push } from './sync'
+import { auditAlertLogFields } from './auditAlerts'
 import { registerConsoleApi } from './console/routes'
 import { DEFAULT_CONSOLE_DIR, registerConsolePages } from './console/static'
 
@@ -86,7 +87,13 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     const body = parse(pushRequest, request.body)
     if (body.clientId !== client.client_id)
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
-    return push(db, client, body, now(), options.secretBox)
+    return push(db, client, body, now(), options.secretBox, {
+      auditAlert: (alert) =>
+        request.log.warn(
+          auditAlertLogFields(alert),
+          'branch audit log cut short or rewritten since its anchor',
+        ),
+    })
   })
 
   app.post('/v1/sync/pull', async (request) => {

@@ -8,6 +8,7 @@ import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
 import { pullWindow, tokensOfBranch } from './pullWindow'
 import { PushBatchStore } from './pushBatch'
+import { checkAuditAnchor, type AuditAlert } from './auditAlerts'
 
 export class HttpError extends Error {
   constructor(
@@ -114,8 +115,11 @@ export async function push(
   body: Pick<PushRequest, 'mutations' | 'status'>,
   now: Date,
   secretBox: SecretBox,
+  hooks: { auditAlert?: (alert: AuditAlert) => void } = {},
 ) {
-  return db.transaction(async (trx) => {
+  // Told to the caller (central's log) only once the push has committed.
+  const found: { alert?: AuditAlert } = {}
+  const answer = await db.transaction(async (trx) => {
     const row = await trx('clients').where({ client_id: client.client_id }).forUpdate().first()
     let last = Number(row.last_mutation_id)
     const results: PushResult[] = []
@@ -138,6 +142,9 @@ export async function push(
         throw new HttpError(409, 'MUTATION_GAP', `expected mutation ${last + 1 + i}, got ${m.id}`)
     })
     const at = now.toISOString()
+    // A cut or rewritten audit log is flagged and the anchor keeps its last good values (issue 10).
+    const broken = body.status ? await checkAuditAnchor(trx, row, body.status, at) : null
+    if (broken?.alert) found.alert = broken.alert
     await trx('clients')
       .where({ client_id: client.client_id })
       .update({
@@ -148,9 +155,13 @@ export async function push(
               queue_depth: body.status.queueDepth,
               oldest_pending_at: body.status.oldestPendingAt,
               app_version: body.status.appVersion,
-              audit_count: body.status.auditCount,
-              audit_hash: body.status.auditHash,
-              audit_anchored_at: at,
+              ...(broken
+                ? {}
+                : {
+                    audit_count: body.status.auditCount,
+                    audit_hash: body.status.auditHash,
+                    audit_anchored_at: at,
+                  }),
             }
           : {}),
       })
@@ -195,6 +206,8 @@ export async function push(
     await trx('clients').where({ client_id: client.client_id }).update({ last_mutation_id: last })
     return { lastMutationId: last, results }
   })
+  if (found.alert) hooks.auditAlert?.(found.alert)
+  return answer
 }
 
 type Entry = { version: number; op: PatchOp }

@@ -261,6 +261,7 @@ const MATRIX: Record<string, string[]> = {
   'POST /console/api/hq-staff/:id/:change': ADMIN,
   'GET /console/api/audit': OVERSIGHT,
   'GET /console/api/audit/verify': OVERSIGHT,
+  'GET /console/api/audit-alerts': OVERSIGHT,
 }
 // Reached with a session of any stage or none: sign-in itself, the session, logout, authenticator enrolment.
 const SESSION_ENDPOINTS = [

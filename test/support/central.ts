@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import knex, { type Knex } from 'knex'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { migrateCentral, openCentralDb } from '../../src/central/db'
 import { Hq } from '../../src/central/hq'
 import { buildCentral } from '../../src/central/server'
@@ -53,7 +53,7 @@ async function freshDatabase(
 /** A real central on 127.0.0.1 with the demo bank, on a fresh database of the given engine. */
 export async function startCentral(
   engine: 'sqlite' | 'postgres' = 'sqlite',
-  options: { demo?: boolean; port?: number } = {},
+  options: { demo?: boolean; port?: number; logger?: FastifyBaseLogger } = {},
 ): Promise<TestCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-central-'))
   const { db, drop } = await freshDatabase(engine, dir)
@@ -61,7 +61,7 @@ export async function startCentral(
   const secretBox = new SecretBox(randomBytes(32))
   const hq = new Hq(db, secretBox)
   if (options.demo !== false) await hq.demo()
-  let app = buildCentral({ db, secretBox })
+  let app = buildCentral({ db, secretBox, ...(options.logger ? { loggerInstance: options.logger } : {}) })
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 })
   const port = Number(new URL(address).port)
   const central: TestCentral = {

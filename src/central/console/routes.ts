@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { ROLES } from '../../shared/domain'
 import { HQ_ROLES, type HqRole } from '../hqActor'
 import { listHqAudit, verifyHqAudit } from '../hqAudit'
+import { listAuditAlerts } from '../auditAlerts'
 import { addBranch, issueEnrolmentCode, listBranches, overview, revokeWorkstation } from '../hqBranches'
 import { listBranchStaff } from '../hqBranchStaff'
 import { importCustomerCsv, previewCustomerCsv } from '../hqCustomers'
@@ -230,6 +231,8 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     }),
   )
   endpoint('GET', '/audit/verify', OVERSIGHT, ({ ctx }) => verifyHqAudit(ctx.db))
+  // Branch PCs whose audit log was cut short or rewritten after central anchored it (issue 10).
+  endpoint('GET', '/audit-alerts', OVERSIGHT, ({ ctx }) => listAuditAlerts(ctx))
 
   // An unknown API path answers in the console's shape rather than Fastify's.
   app.all(`${CONSOLE_API}/*`, (_request, reply) => refuse(reply, 'NOT_FOUND'))
