@@ -144,3 +144,18 @@ export interface HqStaffMember {
   totpEnrolled: boolean
   lockedUntil: string | null
 }
+
+/** A branch PC whose audit log was cut short or rewritten after central anchored it (issue 10). */
+export interface AuditAlert {
+  clientId: string
+  branch: string
+  workstationNo: string | null
+  workstationName: string
+  kind: 'cut' | 'rewritten'
+  anchoredCount: number
+  anchoredHash: string
+  anchoredAt: string | null
+  receivedCount: number
+  receivedHash: string
+  detectedAt: string
+}

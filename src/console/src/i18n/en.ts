@@ -72,6 +72,14 @@ const en: typeof ja = {
     ok: 'All well',
     openQueue: 'Open the queue',
   },
+  auditAlerts: {
+    title: 'Audit log alerts from branch PCs',
+    cut: '{branch} PC {no} ({name}): its audit log is shorter than HQ recorded ({anchored} rows → {received} received)',
+    rewritten:
+      '{branch} PC {no} ({name}): its audit log was rewritten (row {anchored} differs from what HQ recorded)',
+    detectedAt: 'detected {at}',
+    hint: 'The PC no longer matches the count and last row HQ recorded at an earlier sync. The alert stays until the PC has been looked into.',
+  },
   revocations: {
     title: 'Revocations',
     hint: 'Revocations a branch supervisor approved. Paper ones are due 14 days after the form was received. Overdue first.',

@@ -70,6 +70,14 @@ export default {
     ok: '問題なし',
     openQueue: '受付一覧へ',
   },
+  auditAlerts: {
+    title: '端末の監査ログの警告',
+    cut: '{branch} 端末{no}（{name}）の監査ログが短くなっています（本部の記録 {anchored}件 → 受信 {received}件）',
+    rewritten:
+      '{branch} 端末{no}（{name}）の監査ログが書き換えられています（{anchored}件目の内容が本部の記録と異なります）',
+    detectedAt: '検知 {at}',
+    hint: '前回の通信で本部が記録した件数・内容と合いません。端末の調査が終わるまで、この警告は残ります。',
+  },
   revocations: {
     title: '利用解除の受付',
     hint: '支店で役席者が承認した利用解除です。書面は受付日から14日以内に完了してください。期限超過のものから表示します。',
