@@ -8,6 +8,7 @@ import { HqForbidden, type HqRole } from '../hqActor'
 import type { HqContext } from '../hqContext'
 import { HqError } from '../hqError'
 import { StaffAdminError } from '../staffAdmin'
+import { CONSOLE_INPUTS, type EndpointInput } from './inputs'
 import {
   clearedCookie,
   CSRF_HEADER,
@@ -33,9 +34,19 @@ export const CONSOLE_ENDPOINTS: {
   method: 'GET' | 'POST'
   url: string
   roles: readonly HqRole[] | 'public' | 'session'
+  /** Its path parameters, query and body (src/central/console/inputs.ts). */
+  input?: EndpointInput
 }[] = []
 
+/** An endpoint's declared input; every console endpoint must have one (the fuzzer builds from them). */
+export function inputOf(method: 'GET' | 'POST', url: string): EndpointInput {
+  const input = (CONSOLE_INPUTS as Record<string, EndpointInput>)[`${method} ${url}`]
+  if (!input) throw new Error(`console endpoint ${method} ${url} declares no input in inputs.ts`)
+  return input
+}
+
 export function listEndpoint(entry: (typeof CONSOLE_ENDPOINTS)[number]) {
+  entry.input ??= inputOf(entry.method, entry.url.slice(CONSOLE_API.length))
   const known = CONSOLE_ENDPOINTS.some((e) => e.method === entry.method && e.url === entry.url)
   if (!known) CONSOLE_ENDPOINTS.push(entry)
 }
@@ -150,7 +161,8 @@ export function consoleHttp(app: FastifyInstance, deps: ConsoleDeps) {
     run: (call: Call) => Promise<unknown>,
     options: { bodyLimit?: number } = {},
   ) {
-    listEndpoint({ method, url: `${CONSOLE_API}${url}`, roles })
+    const input = inputOf(method, url)
+    listEndpoint({ method, url: `${CONSOLE_API}${url}`, roles, input })
     app.route({
       method,
       url: `${CONSOLE_API}${url}`,
@@ -160,13 +172,16 @@ export function consoleHttp(app: FastifyInstance, deps: ConsoleDeps) {
           const session = (await guard(request, reply, roles, method === 'POST'))!
           const actor = { kind: 'hq' as const, staffId: session.staffId, role: session.role }
           const hq = new Hq(db, secretBox, now, actor)
+          // Path and query are bounded before the endpoint runs (a repeated query key is a list, refused).
+          const params = input.params ? parse(input.params, request.params) : {}
+          const query = input.query ? parse(input.query, request.query) : {}
           return run({
             ctx: hq.context(),
             hq,
             session,
             body: request.body,
-            query: request.query as Record<string, string | undefined>,
-            params: request.params as Record<string, string>,
+            query: query as Record<string, string | undefined>,
+            params: params as Record<string, string>,
           })
         }),
     })

@@ -1,7 +1,5 @@
 import { randomInt } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { ROLES } from '../../shared/domain'
 import { HQ_ROLES, type HqRole } from '../hqActor'
 import { listHqAudit, verifyHqAudit } from '../hqAudit'
 import { listAuditAlerts } from '../auditAlerts'
@@ -12,7 +10,6 @@ import {
   approveRevocationCompletion,
   completeRevocation,
   prepareRevocationCompletion,
-  QUEUE_STATES,
   rejectRevocation,
   revocationQueue,
 } from '../hqRevocations'
@@ -21,6 +18,7 @@ import { allocateStock, deviceHistory, importPskc, listDevices, previewPskc, sto
 import { addStaff, disableStaff, moveStaff, resetStaffPassword, setStaffRole } from '../staffAdmin'
 import { CONSOLE_API, consoleHttp, parse, refuse, type ConsoleDeps } from './http'
 import { registerSignIn } from './signInRoutes'
+import { CONSOLE_INPUTS } from './inputs'
 
 export { CONSOLE_ENDPOINTS } from './http'
 export type { ConsoleDeps } from './http'
@@ -50,16 +48,10 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   endpoint('GET', '/overview', ANY_HQ, ({ ctx }) => overview(ctx))
 
   endpoint('GET', '/revocations', ANY_HQ, ({ ctx, query }) => {
-    const filter = parse(
-      z.object({
-        branch: z
-          .string()
-          .regex(/^\d{3}$/)
-          .optional(),
-        state: z.enum(QUEUE_STATES).optional(),
-      }),
-      { branch: query['branch'] || undefined, state: query['state'] || undefined },
-    )
+    const filter = parse(CONSOLE_INPUTS['GET /revocations'].filter, {
+      branch: query['branch'] || undefined,
+      state: query['state'] || undefined,
+    })
     return revocationQueue(ctx, filter)
   })
   endpoint('POST', '/revocations/:id/complete', DESK, async ({ ctx, params }) => {
@@ -75,7 +67,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     return { state: 'completed' }
   })
   endpoint('POST', '/revocations/:id/reject', DESK, async ({ ctx, params, body }) => {
-    const { reason } = parse(z.object({ reason: z.string().max(500) }), body)
+    const { reason } = parse(CONSOLE_INPUTS['POST /revocations/:id/reject'].body, body)
     await rejectRevocation(ctx, params['id']!, reason)
     return { state: 'rejected' }
   })
@@ -83,7 +75,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   // --- Branches and workstations -----------------------------------------------------------------
   endpoint('GET', '/branches', ANY_HQ, ({ ctx }) => listBranches(ctx))
   endpoint('POST', '/branches', ADMIN, async ({ ctx, body }) => {
-    const input = parse(z.object({ code: z.string().trim(), name: z.string().max(40) }), body)
+    const input = parse(CONSOLE_INPUTS['POST /branches'].body, body)
     await addBranch(ctx, input.code, input.name)
     return { code: input.code }
   })
@@ -101,15 +93,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   )
   // New staff and reset passwords get a one-time password, shown once, changed at the next login.
   endpoint('POST', '/staff', ADMIN, async ({ ctx, body }) => {
-    const input = parse(
-      z.object({
-        branch: z.string().regex(/^\d{3}$/),
-        staffId: z.string().trim().max(10),
-        name: z.string().max(40),
-        role: z.enum(ROLES),
-      }),
-      body,
-    )
+    const input = parse(CONSOLE_INPUTS['POST /staff'].body, body)
     const password = oneTimePassword()
     await addStaff(ctx.db, ctx.actor, { ...input, password }, ctx.now)
     return { staffId: input.staffId, oneTimePassword: password }
@@ -119,12 +103,12 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     return { staffId: params['id'] }
   })
   endpoint('POST', '/staff/:id/role', ADMIN, async ({ ctx, params, body }) => {
-    const { role } = parse(z.object({ role: z.enum(ROLES) }), body)
+    const { role } = parse(CONSOLE_INPUTS['POST /staff/:id/role'].body, body)
     await setStaffRole(ctx.db, ctx.actor, { staffId: params['id']!, role }, ctx.now)
     return { staffId: params['id'], role }
   })
   endpoint('POST', '/staff/:id/move', ADMIN, async ({ ctx, params, body }) => {
-    const { branch } = parse(z.object({ branch: z.string().regex(/^\d{3}$/) }), body)
+    const { branch } = parse(CONSOLE_INPUTS['POST /staff/:id/move'].body, body)
     await moveStaff(ctx.db, ctx.actor, { staffId: params['id']!, branch }, ctx.now)
     return { staffId: params['id'], branch }
   })
@@ -135,13 +119,8 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   })
 
   // --- Hard-token stock --------------------------------------------------------------------------
-  const pskcUpload = z.object({
-    xml: z.string().min(1),
-    keyHex: z.string().trim().max(128).optional(),
-    password: z.string().max(200).optional(),
-  })
   const upload = (body: unknown) => {
-    const u = parse(pskcUpload, body)
+    const u = parse(CONSOLE_INPUTS['POST /stock/pskc/import'].body, body)
     return {
       xml: u.xml,
       ...(u.keyHex ? { keyHex: u.keyHex } : {}),
@@ -156,14 +135,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     bodyLimit: UPLOAD_LIMIT,
   })
   endpoint('POST', '/stock/allocate', DESK, async ({ ctx, body }) => {
-    const input = parse(
-      z.object({
-        branch: z.string().regex(/^\d{3}$/),
-        count: z.number().int().min(1).max(10_000).optional(),
-        serials: z.array(z.string().min(1).max(64)).max(10_000).optional(),
-      }),
-      body,
-    )
+    const input = parse(CONSOLE_INPUTS['POST /stock/allocate'].body, body)
     const serials = await allocateStock(ctx, input.branch, { serials: input.serials, count: input.count })
     return { branch: input.branch, serials }
   })
@@ -177,7 +149,7 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   endpoint('GET', '/devices/:serial', ANY_HQ, ({ ctx, params }) => deviceHistory(ctx, params['serial']!))
 
   // --- Customers ---------------------------------------------------------------------------------
-  const csvUpload = z.object({ csv: z.string() })
+  const csvUpload = CONSOLE_INPUTS['POST /customers/import'].body
   endpoint(
     'POST',
     '/customers/preview',
@@ -200,20 +172,12 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   // --- HQ staff and HQ audit ---------------------------------------------------------------------
   endpoint('GET', '/hq-staff', ADMIN, ({ ctx }) => listHqStaff(ctx.db, ctx.actor))
   endpoint('POST', '/hq-staff', ADMIN, async ({ ctx, body }) => {
-    const input = parse(
-      z.object({
-        staffId: z.string().trim(),
-        name: z.string().max(40),
-        role: z.enum(HQ_ROLES),
-        password: z.string().max(200),
-      }),
-      body,
-    )
+    const input = parse(CONSOLE_INPUTS['POST /hq-staff'].body, body)
     await addHqStaff(ctx.db, ctx.actor, input, ctx.now)
     return { staffId: input.staffId }
   })
   endpoint('POST', '/hq-staff/:id/:change', ADMIN, async ({ ctx, params }) => {
-    const change = parse(z.enum(['disable', 'enable', 'unlock', 'reset-authenticator']), params['change'])
+    const change = params['change'] as 'disable' | 'enable' | 'unlock' | 'reset-authenticator'
     await changeHqStaff(
       ctx.db,
       ctx.actor,

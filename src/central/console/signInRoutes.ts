@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import QRCode from 'qrcode'
 import { authenticator } from 'otplib'
-import { z } from 'zod'
 import { checkHqSignIn, confirmHqTotp } from '../hqStaff'
 import {
   CONSOLE_API,
@@ -12,6 +11,7 @@ import {
   type ConsoleDeps,
   type ConsoleHttp,
 } from './http'
+import { CONSOLE_INPUTS } from './inputs'
 import {
   clearedCookie,
   createSession,
@@ -30,14 +30,7 @@ export function registerSignIn(app: FastifyInstance, deps: ConsoleDeps, http: Co
   listEndpoint({ method: 'POST', url: `${CONSOLE_API}/login`, roles: 'public' })
   app.post(`${CONSOLE_API}/login`, (request, reply) =>
     answer(reply, async () => {
-      const input = parse(
-        z.object({
-          staffId: z.string().trim().max(20),
-          password: z.string().max(200),
-          code: z.string().trim().max(10).optional(),
-        }),
-        request.body,
-      )
+      const input = parse(CONSOLE_INPUTS['POST /login'].body, request.body)
       if (!sameOrigin(request)) throw new Refusal('CSRF')
       const outcome = await checkHqSignIn(db, secretBox, input, now())
       const pending = outcome.stage === 'totp_enrolment' ? outcome.secret : null
@@ -60,7 +53,7 @@ export function registerSignIn(app: FastifyInstance, deps: ConsoleDeps, http: Co
   app.post(`${CONSOLE_API}/login/totp`, (request, reply) =>
     answer(reply, async () => {
       const session = (await guard(request, reply, 'enrolment', true))!
-      const { code } = parse(z.object({ code: z.string().trim().max(10) }), request.body)
+      const { code } = parse(CONSOLE_INPUTS['POST /login/totp'].body, request.body)
       await confirmHqTotp(db, secretBox, session.staffId, session.pendingTotpSecret!, code, now())
       await finishEnrolment(db, session)
       return { stage: 'signed_in', csrfToken: session.csrfToken, me: me(session) }
