@@ -191,6 +191,16 @@ function queryString(query: unknown): string {
 
 const EMPTY = z.object({})
 
+/** The query as central reads it back from the URL: a repeated key is a list. */
+function asSent(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [k, v] of new URLSearchParams(search)) {
+    const had = out[k]
+    out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v]
+  }
+  return out
+}
+
 describe(`every HQ console endpoint over HTTP, ${RUNS} fuzz requests each`, () => {
   it('fuzzes every endpoint central serves: one declared input each', () => {
     const served = CONSOLE_ENDPOINTS.map((e) => `${e.method} ${e.url.replace('/console/api', '')}`).sort()
@@ -245,7 +255,7 @@ describe(`every HQ console endpoint over HTTP, ${RUNS} fuzz requests each`, () =
             const path = pathWith(endpoint.url, params) + queryString(query)
             const shapeOk =
               (!input.params || input.params.safeParse(params).success) &&
-              (!input.query || input.query.safeParse(query ?? {}).success) &&
+              (!input.query || input.query.safeParse(asSent(queryString(query))).success) &&
               (!input.body || endpoint.method === 'GET' || input.body.safeParse(bodyToSend).success)
             const mayCall = caller === 'allowed' || endpoint.roles === 'public'
             const before = await changes()
