@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { auditHash, type AuditRow } from '../../src/main/services/audit'
+import { auditHash, type AuditRow } from '../../src/core/auditChain'
 import { listAuditAlerts } from '../../src/central/auditAlerts'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
 import { login } from '../support/counter'
