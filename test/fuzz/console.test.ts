@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Knex } from 'knex'
 import { authenticator } from 'otplib'
@@ -8,6 +9,8 @@ import { CONSOLE_ENDPOINTS } from '../../src/central/console/routes'
 import { CONSOLE_INPUTS } from '../../src/central/console/inputs'
 import { createSession } from '../../src/central/console/sessions'
 import { HQ_ROLES, type HqRole } from '../../src/central/hqActor'
+import { createEnrollmentCode } from '../../src/central/sync'
+import { SCHEMA_VERSION } from '../../src/shared/syncProtocol'
 import { generateDemoBank } from '../../src/core/demo/generator'
 import { ConsoleClient, hqCode } from '../support/consoleClient'
 import { startConsoleCentral, testClock, type ConsoleCentral } from '../support/consoleCentral'
@@ -73,8 +76,71 @@ beforeAll(async () => {
     ['hq_admin', 'HQ901'],
   ] as const)
     sessions[role] = await new ConsoleClient(central.url).signIn(staffId, central.clock.now)
+  await branchRevocations(12)
   changes = await installChangeCounter(central.db)
 })
+
+/**
+ * Revocations a branch supervisor approved, pushed by a real PC of branch 001 as a branch would: so the
+ * queue's endpoints (complete, prepare, approve, reject) find real requests waiting for HQ.
+ */
+async function branchRevocations(count: number): Promise<void> {
+  const code = await createEnrollmentCode(central.db, '001', central.clock.now)
+  const post = async (path: string, body: unknown, authorization?: string) =>
+    (await fetch(`${central.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json())) as Record<string, unknown>
+  const pc = (await post('/v1/enroll', {
+    branchCode: '001',
+    enrollmentCode: code,
+    workstationName: 'fuzz',
+  })) as {
+    clientId: string
+    secret: string
+  }
+  const customers = await central
+    .db('customers')
+    .where({ otp_status: 'in_use', branch_code: '001' })
+    .orderBy('cif')
+    .limit(count)
+    .pluck('cif')
+  const mutations = customers.flatMap((cif: string, i: number) => {
+    const requestId = randomUUID()
+    const at = central.clock.now.toISOString()
+    return [
+      {
+        id: 2 * i + 1,
+        name: 'revocation.request',
+        args: {
+          requestId,
+          cif,
+          tokenUid: null,
+          channel: 'in_person',
+          reason: 'unneeded',
+          identity: { kind: 'passport', last4: '1234' },
+        },
+        createdAt: at,
+        actor: 'T001',
+      },
+      {
+        id: 2 * i + 2,
+        name: 'revocation.approve',
+        args: { requestId, checker: 'S001' },
+        createdAt: at,
+        actor: 'T001',
+      },
+    ]
+  })
+  const answer = await post(
+    '/v1/sync/push',
+    { clientId: pc.clientId, schemaVersion: SCHEMA_VERSION, mutations },
+    `Bearer ${pc.clientId}.${pc.secret}`,
+  )
+  const results = answer['results'] as { status: string }[]
+  expect(results.filter((r) => r.status === 'applied')).toHaveLength(mutations.length)
+}
 afterAll(async () => {
   await central.close()
   if (process.env['FUZZ_REPORT']) {
@@ -130,6 +196,23 @@ const hints: Hints = {
   ),
   xml: fc.oneof(fc.constant('<KeyContainer Version="1.0"/>'), fc.string({ minLength: 1, maxLength: 200 })),
   count: fc.integer({ min: 1, max: 3 }),
+  // Queue states and device states, and sometimes anything.
+  state: fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'open',
+        'awaiting',
+        'prepared',
+        'completed',
+        'rejected',
+        'in_stock',
+        'issued',
+        '',
+      ),
+    },
+    fc.string({ maxLength: 12 }),
+  ),
 }
 
 /** Who calls: mostly a session of an allowed role; sometimes none, a forged cookie, or a role refused. */
