@@ -69,6 +69,12 @@ test('HQ sees a branch PC whose audit log got shorter since central anchored it'
     await expect(lines.first()).toContainText('001 端末01（窓口2）の監査ログが短くなっています')
     await expect(lines.first()).toContainText('本部の記録 120件 → 受信 117件')
     await supervisor.screenshot({ path: 'test-results/audit-alerts-ja.png', fullPage: true })
+    // English second: the same line in the reader's other language.
+    await supervisor.getByRole('button', { name: 'English' }).click()
+    await expect(lines.first()).toContainText(
+      '001 PC 01 (窓口2): its audit log is shorter than HQ recorded (120 rows → 117 received)',
+    )
+    await expect(supervisor.getByTestId('audit-alerts')).toContainText('Audit log alerts from branch PCs')
 
     // An HQ operator does not read audit alerts (the same people who read HQ's audit do).
     const operator = await hqSignIn(browser, central, 'HQ001')
