@@ -141,10 +141,15 @@ type ConsoleCaller = 'none' | 'wrong' | 'branch PC' | HqRole
 const CONSOLE_CALLERS: readonly ConsoleCaller[] = ['none', 'wrong', 'branch PC', ...HQ_ROLES]
 type Verdict = 'allowed' | '401' | '403'
 
-/** What central must answer, from the endpoint's declared roles. */
-function expectedConsole(roles: (typeof CONSOLE_ENDPOINTS)[number]['roles'], caller: ConsoleCaller): Verdict {
+/**
+ * What central must answer, from the endpoint's declared roles, for a signed-in session of each HQ role.
+ * Authenticator enrolment is only for a session still enrolling, so a signed-in one gets 403 there.
+ */
+function expectedConsole(endpoint: (typeof CONSOLE_ENDPOINTS)[number], caller: ConsoleCaller): Verdict {
+  const { roles } = endpoint
   if (roles === 'public') return 'allowed'
   if (caller === 'none' || caller === 'wrong' || caller === 'branch PC') return '401'
+  if (endpoint.url.endsWith('/login/totp')) return '403'
   if (roles === 'session') return 'allowed'
   return roles.includes(caller) ? 'allowed' : '403'
 }
@@ -171,7 +176,7 @@ function consoleMatrixMarkdown(): string {
     `| --- | ${CONSOLE_CALLERS.map(() => ':-:').join(' | ')} |`,
     ...rows.map(
       (e) =>
-        `| \`${e.method} ${e.url.replace('/console/api', '')}\` | ${CONSOLE_CALLERS.map((c) => mark[expectedConsole(e.roles, c)]).join(' | ')} |`,
+        `| \`${e.method} ${e.url.replace('/console/api', '')}\` | ${CONSOLE_CALLERS.map((c) => mark[expectedConsole(e, c)]).join(' | ')} |`,
     ),
   ].join('\n')
 }
@@ -239,13 +244,9 @@ describe('HQ console endpoints × {none, wrong, branch PC, each HQ role}', () =>
                         headers: { authorization: `Bearer ${pc.clientId}.${pc.secret}` },
                       },
                     )
-                  : await sessions[caller].call(e.method, path, e.url.endsWith('/logout') ? {} : {})
+                  : await sessions[caller].call(e.method, path, {})
           const verdict: Verdict = answer.status === 401 ? '401' : answer.status === 403 ? '403' : 'allowed'
-          // Authenticator enrolment is only for a session still enrolling: a signed-in one gets 403.
-          const expected =
-            e.url.endsWith('/login/totp') && HQ_ROLES.includes(caller as HqRole)
-              ? '403'
-              : expectedConsole(e.roles, caller)
+          const expected = expectedConsole(e, caller)
           got.push(`${e.method} ${e.url} × ${caller}: ${verdict}`)
           want.push(`${e.method} ${e.url} × ${caller}: ${expected}`)
           expect(answer.status, `${e.method} ${e.url} × ${caller}`).toBeLessThan(500)
