@@ -36,9 +36,9 @@ export async function migrateCentral(db: Knex): Promise<void> {
  * so a pull never skips a change that commits late: the row lock orders the writers.
  */
 export async function nextVersion(trx: Knex.Transaction): Promise<number> {
-  await trx('meta').where({ key: 'version' }).increment('value', 1)
-  const row = await trx('meta').where({ key: 'version' }).first('value')
-  return Number(row.value)
+  // One statement (UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL): the row stays locked until commit.
+  const [row] = await trx('meta').where({ key: 'version' }).increment('value', 1).returning('value')
+  return Number((row as { value: unknown }).value)
 }
 
 /**

@@ -8,6 +8,7 @@ import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
 import { pullWindow, tokensOfBranch } from './pullWindow'
 import { PushBatchStore } from './pushBatch'
+import { type CredentialCache, stillValid, type VerifiedClient } from './credentialCache'
 
 export class HttpError extends Error {
   constructor(
@@ -21,26 +22,43 @@ export class HttpError extends Error {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
-export interface Client {
-  client_id: string
-  branch_code: string
-  last_mutation_id: number
-}
+export type Client = VerifiedClient
 
-/** `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. A revoked PC is refused. */
-export async function authenticate(db: Knex, header: string | undefined): Promise<Client> {
+const unauthenticated = () => new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+
+/**
+ * `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. A revoked PC is refused.
+ * With a cache (push and pull), a credential verified in the last minute is not read again here: those
+ * two re-check the PC's row inside their transaction (`stillValid`), so a revocation still takes effect
+ * on the next request.
+ */
+export async function authenticate(
+  db: Knex,
+  header: string | undefined,
+  cache?: CredentialCache,
+): Promise<Client> {
   const match = /^Bearer ([A-Za-z0-9-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? '')
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'no or malformed credentials')
-  const client = await db('clients').where({ client_id: match[1] }).first()
-  const given = Buffer.from(sha256(match[2]!))
-  if (!client || !timingSafeEqual(given, Buffer.from(client.secret_hash)) || client.revoked_at) {
-    throw new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+  const clientId = match[1]!
+  const secretHash = sha256(match[2]!)
+  const nowMs = Date.now()
+  const known = cache?.get(clientId, secretHash, nowMs)
+  if (known) return known
+  const client = await db('clients').where({ client_id: clientId }).first()
+  const given = Buffer.from(secretHash)
+  const stored = Buffer.from(String(client?.secret_hash ?? ''))
+  if (!client || given.length !== stored.length || !timingSafeEqual(given, stored) || client.revoked_at) {
+    cache?.forget(clientId)
+    throw unauthenticated()
   }
-  return {
+  const verified: Client = {
     client_id: client.client_id,
     branch_code: client.branch_code,
     last_mutation_id: Number(client.last_mutation_id),
+    secretHash,
   }
+  cache?.remember(verified, nowMs)
+  return verified
 }
 
 export async function createEnrollmentCode(db: Knex, branchCode: string, now: Date): Promise<string> {
@@ -117,6 +135,7 @@ export async function push(
 ) {
   return db.transaction(async (trx) => {
     const row = await trx('clients').where({ client_id: client.client_id }).forUpdate().first()
+    if (!stillValid(row, client)) throw unauthenticated()
     let last = Number(row.last_mutation_id)
     const results: PushResult[] = []
     const fresh: Mutation[] = []
@@ -138,23 +157,25 @@ export async function push(
         throw new HttpError(409, 'MUTATION_GAP', `expected mutation ${last + 1 + i}, got ${m.id}`)
     })
     const at = now.toISOString()
-    await trx('clients')
-      .where({ client_id: client.client_id })
-      .update({
-        last_seen_at: at,
-        last_push_at: at,
-        ...(body.status
-          ? {
-              queue_depth: body.status.queueDepth,
-              oldest_pending_at: body.status.oldestPendingAt,
-              app_version: body.status.appVersion,
-              audit_count: body.status.auditCount,
-              audit_hash: body.status.auditHash,
-              audit_anchored_at: at,
-            }
-          : {}),
-      })
-    if (!fresh.length) return { lastMutationId: last, results }
+    // The PC's row is written once, at the end (what it reported, when, and how far it got).
+    const seen = {
+      last_seen_at: at,
+      last_push_at: at,
+      ...(body.status
+        ? {
+            queue_depth: body.status.queueDepth,
+            oldest_pending_at: body.status.oldestPendingAt,
+            app_version: body.status.appVersion,
+            audit_count: body.status.auditCount,
+            audit_hash: body.status.auditHash,
+            audit_anchored_at: at,
+          }
+        : {}),
+    }
+    if (!fresh.length) {
+      await trx('clients').where({ client_id: client.client_id }).update(seen)
+      return { lastMutationId: last, results }
+    }
     const version = await nextVersion(trx)
     // One store for the whole batch: its reads are loaded up front and its new requests written
     // together (issue 11: a day's queue drains in seconds, not minutes).
@@ -192,12 +213,17 @@ export async function push(
     }
     await batch.flush()
     for (let i = 0; i < log.length; i += 400) await trx('mutations').insert(log.slice(i, i + 400))
-    await trx('clients').where({ client_id: client.client_id }).update({ last_mutation_id: last })
+    await trx('clients')
+      .where({ client_id: client.client_id })
+      .update({ ...seen, last_mutation_id: last })
     return { lastMutationId: last, results }
   })
 }
 
 type Entry = { version: number; op: PatchOp }
+
+/** How finely a pull keeps a PC's "last seen" (HQ shows a PC as offline after an hour). */
+export const LAST_SEEN_RESOLUTION_MS = 60_000
 
 function customerPut(c: Record<string, unknown>): PatchOp {
   return {
@@ -227,28 +253,45 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
   return db.transaction(async (trx) => {
     // Read first: on PostgreSQL each statement sees the latest commits, so the patch read after it
     // shows at least every mutation this acknowledges.
-    const lastMutationId = Number(
-      (await trx('clients').where({ client_id: client.client_id }).first('last_mutation_id'))
-        .last_mutation_id,
-    )
+    const me = await trx('clients')
+      .where({ client_id: client.client_id })
+      .first('last_mutation_id', 'last_seen_at', 'secret_hash', 'revoked_at')
+    if (!stillValid(me, client)) throw new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+    const lastMutationId = Number(me.last_mutation_id)
+    // "Last seen" is shown to HQ by the minute (a PC is offline after an hour): a pull writes it only
+    // when it is older than that, so the pull after a push (which wrote it) is read-only — no write
+    // lock, no commit to disk (issue 11: central under load).
+    const seenAt = now.toISOString()
+    const lastSeen = me.last_seen_at ? Date.parse(String(me.last_seen_at)) : NaN
+    if (!(now.getTime() - lastSeen < LAST_SEEN_RESOLUTION_MS))
+      await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: seenAt })
     const current = Number((await trx('meta').where({ key: 'version' }).first('value')).value)
     const fromScratch = cookie === null || cookie > current
     const since = fromScratch ? -1 : cookie
+    // Nothing committed since the cookie: nothing to send, and no mutation can have been rejected
+    // after it (a rejection carries its push's version).
+    if (since === current)
+      return { cookie: current, lastMutationId, patch: [], more: false, remaining: 0, rejections: [] }
     const b = client.branch_code
-    // Only this page's versions are read (issue 11: a bootstrap reads each row once, not once a page).
+    // Only this page's versions are read (issue 11: a bootstrap reads each row once, not once a page),
+    // and only the kinds that have a change in it.
     const window = await pullWindow(trx, b, since, current, fromScratch)
     const upTo = window.upTo
     const entries: Entry[] = []
-    for (const c of await trx('customers')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const c of !window.has('customers')
+      ? []
+      : await trx('customers')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       entries.push({ version: Number(c.version), op: customerPut(c) })
     }
-    const tokens = await tokensOfBranch(trx, b)
-      .andWhere('t.version', '>', since)
-      .andWhere('t.version', '<=', upTo)
-      .select('t.*')
+    const tokens = !window.has('tokens')
+      ? []
+      : await tokensOfBranch(trx, b)
+          .andWhere('t.version', '>', since)
+          .andWhere('t.version', '<=', upTo)
+          .select('t.*')
     for (const t of tokens) {
       entries.push({
         version: Number(t.version),
@@ -269,10 +312,12 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const r of await trx('requests')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const r of !window.has('requests')
+      ? []
+      : await trx('requests')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       entries.push({
         version: Number(r.version),
         op: {
@@ -296,11 +341,13 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    const staff = await trx('staff')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)
-      .andWhere('active', true)
+    const staff = !window.has('staff')
+      ? []
+      : await trx('staff')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)
+          .andWhere('active', true)
     for (const s of staff) {
       // Password hashes and supervisors' authenticator keys travel so staff can log in and approve at
       // every PC of the branch while central is unreachable (docs/security.md).
@@ -325,10 +372,12 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const i of await trx('inventory')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const i of !window.has('inventory')
+      ? []
+      : await trx('inventory')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
       const seed =
         i.state === 'in_stock' && i.seed_sealed
@@ -353,7 +402,7 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    if (!fromScratch) {
+    if (!fromScratch && window.has('tombstones')) {
       for (const t of await trx('tombstones')
         .where({ branch_code: b })
         .andWhere('version', '>', since)
@@ -372,7 +421,6 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
       .andWhere('id', '<=', lastMutationId)
       .orderBy('id')
       .select('id', 'code')
-    await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: now.toISOString() })
     return {
       cookie: newCookie,
       lastMutationId,
