@@ -175,7 +175,7 @@ export async function reports(options: BenchOptions): Promise<Table[]> {
         ms(f.operationsAll),
         ms(f.feesAll),
       ]),
-      note: `Best of ${rounds} calls after a warm-up. In brackets: the ratio to the same call on the shortest history (flat = 1×): the screen asks one month a call.`,
+      note: `${rounds === 1 ? 'One call' : `Best of ${rounds} calls`} after a warm-up. In brackets: the ratio to the same call on the shortest history (flat = 1×): the screen asks one month a call.`,
     },
   ]
 }

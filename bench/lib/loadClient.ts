@@ -33,6 +33,9 @@ export interface PhaseResult {
   push: number[]
   pull: number[]
   errors: number
+  /** The phase's wall-clock bounds (Date.now()), so central's process can cut its own timings by phase. */
+  startedAt: number
+  endedAt: number
 }
 
 async function main(): Promise<void> {
@@ -42,7 +45,15 @@ async function main(): Promise<void> {
   let misses = 0
   for (const [index, phase] of config.phases.entries()) {
     if (config.stopAfterMisses && misses >= config.stopAfterMisses) break
-    const result: PhaseResult = { ...phase, pushes: 0, push: [], pull: [], errors: 0 }
+    const result: PhaseResult = {
+      ...phase,
+      pushes: 0,
+      push: [],
+      pull: [],
+      errors: 0,
+      startedAt: Date.now(),
+      endedAt: 0,
+    }
     const started = performance.now()
     const end = started + phase.seconds * 1000
     const post = async (pc: (typeof state)[number], path: string, body: unknown, into: number[]) => {
@@ -112,6 +123,7 @@ async function main(): Promise<void> {
     )
     // The rate achieved: PCs that fell behind finish their late cycles after the phase's nominal end.
     result.seconds = (performance.now() - started) / 1000
+    result.endedAt = Date.now()
     results.push(result)
     const all = [...result.push, ...result.pull].sort((a, b) => a - b)
     const p99 = all[Math.max(0, Math.ceil(0.99 * all.length) - 1)] ?? Infinity
