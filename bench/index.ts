@@ -4,6 +4,7 @@ import { lookup } from './lookup'
 import { pull } from './pull'
 import { push } from './push'
 import { renderer } from './renderer'
+import { reports } from './reports'
 import type { Bench } from './lib/report'
 
-export const BENCHMARKS: Record<string, Bench> = { push, pull, load, lookup, renderer }
+export const BENCHMARKS: Record<string, Bench> = { push, pull, load, lookup, renderer, reports }

@@ -16,6 +16,14 @@ export interface LoadConfig {
   pcs: LoadPc[]
   /** One phase after another: every PC cycles each `periodMs` for `seconds`. */
   phases: { pcs: number; periodMs: number; seconds: number }[]
+  /**
+   * The ramp ends after this many phases in a row whose p99 passed `p99LimitMs` (the phases after them
+   * would only pile more work on a central already past the target). None: every phase runs.
+   */
+  stopAfterMisses?: number
+  p99LimitMs?: number
+  /** The index of the ramp's first phase: the phases before it always run. */
+  rampFrom?: number
 }
 export interface PhaseResult {
   pcs: number
@@ -25,14 +33,27 @@ export interface PhaseResult {
   push: number[]
   pull: number[]
   errors: number
+  /** The phase's wall-clock bounds (Date.now()), so central's process can cut its own timings by phase. */
+  startedAt: number
+  endedAt: number
 }
 
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadConfig
   const state = config.pcs.map((pc) => ({ ...pc, nextId: 1, cookie: config.cookie }))
   const results: PhaseResult[] = []
-  for (const phase of config.phases) {
-    const result: PhaseResult = { ...phase, pushes: 0, push: [], pull: [], errors: 0 }
+  let misses = 0
+  for (const [index, phase] of config.phases.entries()) {
+    if (config.stopAfterMisses && misses >= config.stopAfterMisses) break
+    const result: PhaseResult = {
+      ...phase,
+      pushes: 0,
+      push: [],
+      pull: [],
+      errors: 0,
+      startedAt: Date.now(),
+      endedAt: 0,
+    }
     const started = performance.now()
     const end = started + phase.seconds * 1000
     const post = async (pc: (typeof state)[number], path: string, body: unknown, into: number[]) => {
@@ -102,7 +123,13 @@ async function main(): Promise<void> {
     )
     // The rate achieved: PCs that fell behind finish their late cycles after the phase's nominal end.
     result.seconds = (performance.now() - started) / 1000
+    result.endedAt = Date.now()
     results.push(result)
+    const all = [...result.push, ...result.pull].sort((a, b) => a - b)
+    const p99 = all[Math.max(0, Math.ceil(0.99 * all.length) - 1)] ?? Infinity
+    if (index < (config.rampFrom ?? 0)) continue
+    if (config.p99LimitMs !== undefined && (p99 > config.p99LimitMs || result.errors > 0)) misses++
+    else misses = 0
   }
   process.stdout.write(JSON.stringify(results))
 }

@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex'
 import { centralMigrationSource } from './migrations'
+import { AUTOCHECKPOINT_PAGES, startWalCheckpoints } from './walCheckpoints'
 
 /** Central's database: a SQLite file by default, PostgreSQL when DATABASE_URL is a postgres:// URL. */
 export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }): Knex {
@@ -8,7 +9,7 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
     return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } })
   }
   if (!options.dbFile) throw new Error('give --db FILE or set DATABASE_URL to a PostgreSQL URL')
-  return knex({
+  const db = knex({
     client: 'sqlite3',
     connection: { filename: options.dbFile },
     useNullAsDefault: true,
@@ -20,11 +21,21 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
         done: (e: Error | null, c: unknown) => void,
       ) =>
         conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
           (e) => done(e, conn),
         ),
     },
   })
+  // Checkpoints run beside the requests, not inside one of them (src/central/walCheckpoints.ts).
+  const checkpoints = startWalCheckpoints(options.dbFile)
+  // knex.destroy() ends in the client's destroy (knex's own property is read-only): stop them first.
+  const client = db.client as { destroy(callback?: unknown): Promise<void> }
+  const destroy = client.destroy.bind(client)
+  client.destroy = async (callback?: unknown) => {
+    await checkpoints.stop()
+    return destroy(callback)
+  }
+  return db
 }
 
 export async function migrateCentral(db: Knex): Promise<void> {
@@ -36,9 +47,9 @@ export async function migrateCentral(db: Knex): Promise<void> {
  * so a pull never skips a change that commits late: the row lock orders the writers.
  */
 export async function nextVersion(trx: Knex.Transaction): Promise<number> {
-  await trx('meta').where({ key: 'version' }).increment('value', 1)
-  const row = await trx('meta').where({ key: 'version' }).first('value')
-  return Number(row.value)
+  // One statement (UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL): the row stays locked until commit.
+  const [row] = await trx('meta').where({ key: 'version' }).increment('value', 1).returning('value')
+  return Number((row as { value: unknown }).value)
 }
 
 /**

@@ -16,7 +16,11 @@ export interface PullWindow {
   more: boolean
   /** Entries after this page (the branch shows the bootstrap's progress from it). */
   remaining: number
+  /** Whether this kind has a change in the page: the pull reads no table that has none. */
+  has(kind: ChangeKind): boolean
 }
+
+export type ChangeKind = 'customers' | 'tokens' | 'requests' | 'staff' | 'inventory' | 'tombstones'
 
 /**
  * A branch's tokens (tokens have no branch column): driven by the tokens' own version index, with the
@@ -31,15 +35,23 @@ export function tokensOfBranch(trx: Knex.Transaction, branch: string): Knex.Quer
 
 /** Where a pull's changes live, each filtered as the pull filters its rows, and its version column. */
 function changeSources(trx: Knex.Transaction, branch: string, fromScratch: boolean) {
-  const sources: { rows: () => Knex.QueryBuilder; version: string }[] = [
-    { rows: () => trx('customers').where({ branch_code: branch }), version: 'version' },
-    { rows: () => tokensOfBranch(trx, branch), version: 't.version' },
-    { rows: () => trx('requests').where({ branch_code: branch }), version: 'version' },
-    { rows: () => trx('staff').where({ branch_code: branch }).andWhere('active', true), version: 'version' },
-    { rows: () => trx('inventory').where({ branch_code: branch }), version: 'version' },
+  const sources: { kind: ChangeKind; rows: () => Knex.QueryBuilder; version: string }[] = [
+    { kind: 'customers', rows: () => trx('customers').where({ branch_code: branch }), version: 'version' },
+    { kind: 'tokens', rows: () => tokensOfBranch(trx, branch), version: 't.version' },
+    { kind: 'requests', rows: () => trx('requests').where({ branch_code: branch }), version: 'version' },
+    {
+      kind: 'staff',
+      rows: () => trx('staff').where({ branch_code: branch }).andWhere('active', true),
+      version: 'version',
+    },
+    { kind: 'inventory', rows: () => trx('inventory').where({ branch_code: branch }), version: 'version' },
   ]
   if (!fromScratch)
-    sources.push({ rows: () => trx('tombstones').where({ branch_code: branch }), version: 'version' })
+    sources.push({
+      kind: 'tombstones',
+      rows: () => trx('tombstones').where({ branch_code: branch }),
+      version: 'version',
+    })
   return sources
 }
 
@@ -53,16 +65,33 @@ export async function pullWindow(
   const sources = changeSources(trx, branch, fromScratch)
   // A first pull starts with `clear`, which counts as an entry (SYNC-PROTOCOL: at most 5,000 a page).
   const room = fromScratch ? MAX_PATCH_ENTRIES - 1 : MAX_PATCH_ENTRIES
+  // One statement for every kind (each kind's first versions after the cookie, from its version
+  // index): a pull that finds nothing or little — most of them — costs one round trip here, not six.
+  const probes = sources.map(({ rows, version }, index) =>
+    trx
+      .from(
+        rows()
+          .andWhere(version, '>', since)
+          .orderBy(version)
+          .limit(room + 1)
+          .select({ v: version })
+          .as(`p${index}`),
+      )
+      .select(trx.raw(`${index} as k`), 'v'),
+  )
+  const [head, ...rest] = probes
+  const found = (await head!.unionAll(rest)) as { k: number | string; v: number | string }[]
   const versions: number[] = []
-  for (const { rows, version } of sources) {
-    const page = await rows()
-      .andWhere(version, '>', since)
-      .orderBy(version)
-      .limit(room + 1)
-      .select({ v: version })
-    for (const row of page) versions.push(Number(row.v))
+  const first = new Map<ChangeKind, number>()
+  for (const row of found) {
+    const v = Number(row.v)
+    const kind = sources[Number(row.k)]!.kind
+    versions.push(v)
+    if (v < (first.get(kind) ?? Infinity)) first.set(kind, v)
   }
-  if (versions.length <= room) return { upTo: current, cookie: current, more: false, remaining: 0 }
+  const within = (upTo: number) => (kind: ChangeKind) => (first.get(kind) ?? Infinity) <= upTo
+  if (versions.length <= room)
+    return { upTo: current, cookie: current, more: false, remaining: 0, has: within(current) }
   versions.sort((a, b) => a - b)
   // Cut at a version boundary so the cookie means "everything up to here"; only a single version
   // holding more rows than a page makes a bigger page.
@@ -73,5 +102,5 @@ export async function pullWindow(
     const [counted] = await rows().andWhere(version, '>', upTo).count({ n: '*' })
     remaining += Number(counted?.['n'] ?? 0)
   }
-  return { upTo, cookie: upTo, more: remaining > 0, remaining }
+  return { upTo, cookie: upTo, more: remaining > 0, remaining, has: within(upTo) }
 }

@@ -7,6 +7,7 @@ import { DemoCoreBanking, type CoreBanking } from './coreBanking'
 import { authenticate, debit, enroll, HttpError, pull, push } from './sync'
 import { auditAlertLogFields } from './auditAlerts'
 import { registerConsoleApi } from './console/routes'
+import { CredentialCache } from './credentialCache'
 import { DEFAULT_CONSOLE_DIR, registerConsolePages } from './console/static'
 
 export interface CentralOptions {
@@ -42,6 +43,8 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
     ...(options.https ? { https: options.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance
   const { db } = options
+  // Push and pull re-check the PC's row in their transaction, so they may skip the separate read.
+  const credentials = new CredentialCache()
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError)
@@ -83,7 +86,7 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
   app.post('/v1/enroll', async (request) => enroll(db, parse(enrollRequest, request.body), now()))
 
   app.post('/v1/sync/push', async (request) => {
-    const client = await authenticate(db, request.headers.authorization)
+    const client = await authenticate(db, request.headers.authorization, credentials)
     const body = parse(pushRequest, request.body)
     if (body.clientId !== client.client_id)
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')
@@ -97,7 +100,7 @@ export function buildCentral(options: CentralOptions): FastifyInstance {
   })
 
   app.post('/v1/sync/pull', async (request) => {
-    const client = await authenticate(db, request.headers.authorization)
+    const client = await authenticate(db, request.headers.authorization, credentials)
     const body = parse(pullRequest, request.body)
     if (body.clientId !== client.client_id)
       throw new HttpError(403, 'WRONG_CLIENT', 'the body names another client')

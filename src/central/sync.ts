@@ -9,6 +9,7 @@ import { nextVersion } from './db'
 import { pullWindow, tokensOfBranch } from './pullWindow'
 import { PushBatchStore } from './pushBatch'
 import { checkAuditAnchor, type AuditAlert } from './auditAlerts'
+import { type CredentialCache, stillValid, type VerifiedClient } from './credentialCache'
 
 export class HttpError extends Error {
   constructor(
@@ -22,26 +23,43 @@ export class HttpError extends Error {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
-export interface Client {
-  client_id: string
-  branch_code: string
-  last_mutation_id: number
-}
+export type Client = VerifiedClient
 
-/** `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. A revoked PC is refused. */
-export async function authenticate(db: Knex, header: string | undefined): Promise<Client> {
+const unauthenticated = () => new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+
+/**
+ * `Authorization: Bearer <clientId>.<secret>`; central keeps only the secret's hash. A revoked PC is refused.
+ * With a cache (push and pull), a credential verified in the last minute is not read again here: those
+ * two re-check the PC's row inside their transaction (`stillValid`), so a revocation still takes effect
+ * on the next request.
+ */
+export async function authenticate(
+  db: Knex,
+  header: string | undefined,
+  cache?: CredentialCache,
+): Promise<Client> {
   const match = /^Bearer ([A-Za-z0-9-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? '')
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'no or malformed credentials')
-  const client = await db('clients').where({ client_id: match[1] }).first()
-  const given = Buffer.from(sha256(match[2]!))
-  if (!client || !timingSafeEqual(given, Buffer.from(client.secret_hash)) || client.revoked_at) {
-    throw new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+  const clientId = match[1]!
+  const secretHash = sha256(match[2]!)
+  const nowMs = Date.now()
+  const known = cache?.get(clientId, secretHash, nowMs)
+  if (known) return known
+  const client = await db('clients').where({ client_id: clientId }).first()
+  const given = Buffer.from(secretHash)
+  const stored = Buffer.from(String(client?.secret_hash ?? ''))
+  if (!client || given.length !== stored.length || !timingSafeEqual(given, stored) || client.revoked_at) {
+    cache?.forget(clientId)
+    throw unauthenticated()
   }
-  return {
+  const verified: Client = {
     client_id: client.client_id,
     branch_code: client.branch_code,
     last_mutation_id: Number(client.last_mutation_id),
+    secretHash,
   }
+  cache?.remember(verified, nowMs)
+  return verified
 }
 
 export async function createEnrollmentCode(db: Knex, branchCode: string, now: Date): Promise<string> {
@@ -121,6 +139,7 @@ export async function push(
   const found: { alert?: AuditAlert } = {}
   const answer = await db.transaction(async (trx) => {
     const row = await trx('clients').where({ client_id: client.client_id }).forUpdate().first()
+    if (!stillValid(row, client)) throw unauthenticated()
     let last = Number(row.last_mutation_id)
     const results: PushResult[] = []
     const fresh: Mutation[] = []
@@ -145,27 +164,29 @@ export async function push(
     // A cut or rewritten audit log is flagged and the anchor keeps its last good values (issue 10).
     const broken = body.status ? await checkAuditAnchor(trx, row, body.status, at) : null
     if (broken?.alert) found.alert = broken.alert
-    await trx('clients')
-      .where({ client_id: client.client_id })
-      .update({
-        last_seen_at: at,
-        last_push_at: at,
-        ...(body.status
-          ? {
-              queue_depth: body.status.queueDepth,
-              oldest_pending_at: body.status.oldestPendingAt,
-              app_version: body.status.appVersion,
-              ...(broken
-                ? {}
-                : {
-                    audit_count: body.status.auditCount,
-                    audit_hash: body.status.auditHash,
-                    audit_anchored_at: at,
-                  }),
-            }
-          : {}),
-      })
-    if (!fresh.length) return { lastMutationId: last, results }
+    // The PC's row is written once, at the end (what it reported, when, and how far it got).
+    const seen = {
+      last_seen_at: at,
+      last_push_at: at,
+      ...(body.status
+        ? {
+            queue_depth: body.status.queueDepth,
+            oldest_pending_at: body.status.oldestPendingAt,
+            app_version: body.status.appVersion,
+            ...(broken
+              ? {}
+              : {
+                  audit_count: body.status.auditCount,
+                  audit_hash: body.status.auditHash,
+                  audit_anchored_at: at,
+                }),
+          }
+        : {}),
+    }
+    if (!fresh.length) {
+      await trx('clients').where({ client_id: client.client_id }).update(seen)
+      return { lastMutationId: last, results }
+    }
     const version = await nextVersion(trx)
     // One store for the whole batch: its reads are loaded up front and its new requests written
     // together (issue 11: a day's queue drains in seconds, not minutes).
@@ -202,8 +223,11 @@ export async function push(
       last = m.id
     }
     await batch.flush()
-    for (let i = 0; i < log.length; i += 400) await trx('mutations').insert(log.slice(i, i + 400))
-    await trx('clients').where({ client_id: client.client_id }).update({ last_mutation_id: last })
+    // One statement for a full push (500 rows × 8 columns: within both engines' limits on bound values).
+    for (let i = 0; i < log.length; i += 500) await trx('mutations').insert(log.slice(i, i + 500))
+    await trx('clients')
+      .where({ client_id: client.client_id })
+      .update({ ...seen, last_mutation_id: last })
     return { lastMutationId: last, results }
   })
   if (found.alert) hooks.auditAlert?.(found.alert)
@@ -211,6 +235,9 @@ export async function push(
 }
 
 type Entry = { version: number; op: PatchOp }
+
+/** How finely a pull keeps a PC's "last seen" (HQ shows a PC as offline after an hour). */
+export const LAST_SEEN_RESOLUTION_MS = 60_000
 
 function customerPut(c: Record<string, unknown>): PatchOp {
   return {
@@ -240,28 +267,52 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
   return db.transaction(async (trx) => {
     // Read first: on PostgreSQL each statement sees the latest commits, so the patch read after it
     // shows at least every mutation this acknowledges.
-    const lastMutationId = Number(
-      (await trx('clients').where({ client_id: client.client_id }).first('last_mutation_id'))
-        .last_mutation_id,
-    )
-    const current = Number((await trx('meta').where({ key: 'version' }).first('value')).value)
+    // Central's version comes in the same statement (one round trip less; the same moment on both).
+    const me = await trx('clients')
+      .where({ client_id: client.client_id })
+      .first(
+        'last_mutation_id',
+        'last_seen_at',
+        'secret_hash',
+        'revoked_at',
+        trx.raw("(select value from meta where key = 'version') as current_version"),
+      )
+    if (!stillValid(me, client)) throw new HttpError(401, 'UNAUTHENTICATED', 'bad credentials')
+    const lastMutationId = Number(me.last_mutation_id)
+    // "Last seen" is shown to HQ by the minute (a PC is offline after an hour): a pull writes it only
+    // when it is older than that, so the pull after a push (which wrote it) is read-only — no write
+    // lock, no commit to disk (issue 11: central under load).
+    const seenAt = now.toISOString()
+    const lastSeen = me.last_seen_at ? Date.parse(String(me.last_seen_at)) : NaN
+    if (!(now.getTime() - lastSeen < LAST_SEEN_RESOLUTION_MS))
+      await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: seenAt })
+    const current = Number(me.current_version)
     const fromScratch = cookie === null || cookie > current
     const since = fromScratch ? -1 : cookie
+    // Nothing committed since the cookie: nothing to send, and no mutation can have been rejected
+    // after it (a rejection carries its push's version).
+    if (since === current)
+      return { cookie: current, lastMutationId, patch: [], more: false, remaining: 0, rejections: [] }
     const b = client.branch_code
-    // Only this page's versions are read (issue 11: a bootstrap reads each row once, not once a page).
+    // Only this page's versions are read (issue 11: a bootstrap reads each row once, not once a page),
+    // and only the kinds that have a change in it.
     const window = await pullWindow(trx, b, since, current, fromScratch)
     const upTo = window.upTo
     const entries: Entry[] = []
-    for (const c of await trx('customers')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const c of !window.has('customers')
+      ? []
+      : await trx('customers')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       entries.push({ version: Number(c.version), op: customerPut(c) })
     }
-    const tokens = await tokensOfBranch(trx, b)
-      .andWhere('t.version', '>', since)
-      .andWhere('t.version', '<=', upTo)
-      .select('t.*')
+    const tokens = !window.has('tokens')
+      ? []
+      : await tokensOfBranch(trx, b)
+          .andWhere('t.version', '>', since)
+          .andWhere('t.version', '<=', upTo)
+          .select('t.*')
     for (const t of tokens) {
       entries.push({
         version: Number(t.version),
@@ -282,10 +333,12 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const r of await trx('requests')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const r of !window.has('requests')
+      ? []
+      : await trx('requests')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       entries.push({
         version: Number(r.version),
         op: {
@@ -309,11 +362,13 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    const staff = await trx('staff')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)
-      .andWhere('active', true)
+    const staff = !window.has('staff')
+      ? []
+      : await trx('staff')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)
+          .andWhere('active', true)
     for (const s of staff) {
       // Password hashes and supervisors' authenticator keys travel so staff can log in and approve at
       // every PC of the branch while central is unreachable (docs/security.md).
@@ -338,10 +393,12 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    for (const i of await trx('inventory')
-      .where({ branch_code: b })
-      .andWhere('version', '>', since)
-      .andWhere('version', '<=', upTo)) {
+    for (const i of !window.has('inventory')
+      ? []
+      : await trx('inventory')
+          .where({ branch_code: b })
+          .andWhere('version', '>', since)
+          .andWhere('version', '<=', upTo)) {
       // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
       const seed =
         i.state === 'in_stock' && i.seed_sealed
@@ -366,7 +423,7 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
         },
       })
     }
-    if (!fromScratch) {
+    if (!fromScratch && window.has('tombstones')) {
       for (const t of await trx('tombstones')
         .where({ branch_code: b })
         .andWhere('version', '>', since)
@@ -385,7 +442,6 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
       .andWhere('id', '<=', lastMutationId)
       .orderBy('id')
       .select('id', 'code')
-    await trx('clients').where({ client_id: client.client_id }).update({ last_seen_at: now.toISOString() })
     return {
       cookie: newCookie,
       lastMutationId,

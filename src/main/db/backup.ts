@@ -122,14 +122,20 @@ export async function backupIfDue(db: Knex, dir: string, clock: Clock): Promise<
  */
 export async function migrateWithBackup(db: Knex, dir: string, clock: Clock): Promise<string | null> {
   const [done, pending] = (await db.migrate.list({ migrationSource })) as [unknown[], unknown[]]
+  // Nothing pending (every start but the first after an update): no migration run, whose lock table
+  // write would be a commit to disk before the first screen (issue 11: start).
+  if (pending.length === 0) return null
   let file: string | null = null
-  if (pending.length > 0 && done.length > 0) file = await takeBackup(db, dir, 'premigration', clock.now())
+  if (done.length > 0) file = await takeBackup(db, dir, 'premigration', clock.now())
   await db.migrate.latest({ migrationSource })
   return file
 }
 
+/** How long after start the daily backup first looks whether one is due. */
+export const FIRST_BACKUP_AFTER_MS = 2 * 60_000
+
 /**
- * Runs the daily backup now and then every hour while the app is open (a missed day is caught up).
+ * Runs the daily backup two minutes after start and then every hour while the app is open (a missed day is caught up).
  * The returned stop() waits for a backup in progress, so the database is not closed under it.
  */
 export function scheduleDailyBackups(
@@ -137,15 +143,21 @@ export function scheduleDailyBackups(
   dir: string,
   clock: Clock,
   onError: (e: unknown) => void,
+  firstAfterMs = FIRST_BACKUP_AFTER_MS,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve()
   const run = () => {
     running = backupIfDue(db, dir, clock).catch(onError)
   }
-  run()
+  // Not at start: the copy holds the app's only connection (a million customers: seconds), and the
+  // first screen and the first login would wait behind it (issue 11: start). A missed day is caught up
+  // a little later instead.
+  const first = setTimeout(run, firstAfterMs)
+  first.unref()
   const timer = setInterval(run, 60 * 60 * 1000)
   timer.unref()
   return async () => {
+    clearTimeout(first)
     clearInterval(timer)
     await running
   }
