@@ -1,14 +1,16 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { backupDirFor, listBackups, restoreBackup } from '../db/backup'
+import { backupFolderOfFile } from '../db/backupFolder'
 import { lockDatabase } from '../shell/instanceLock'
 
 const USAGE = `usage: npm run db:restore -- --from BACKUP.sqlite --db FILE
-       npm run db:restore -- --list --db FILE     (the backups kept beside FILE, newest first)`
+       npm run db:restore -- --list --db FILE     (the backups of FILE, newest first)`
 
 /**
  * Restores the local database from one of its backups (src/main/db/backup.ts). The app must be closed:
- * the database lock is taken for the time of the restore. The current file is backed up first.
+ * the database lock is taken for the time of the restore. The current file is backed up first, into the
+ * backup folder chosen on the settings screen (read from the database itself; beside it by default).
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,9 +21,22 @@ async function main(): Promise<number> {
     return 2
   }
   const dbFile = resolve(values.db)
+  const configured = await backupFolderOfFile(dbFile)
   if (values.list) {
-    for (const b of listBackups(backupDirFor(dbFile)))
-      console.log(`${b.takenAt.toISOString()}  ${b.kind.padEnd(12)}  ${b.file}`)
+    // Backups taken before the folder was changed stay beside the database: both places are listed.
+    const folders = [configured.folder]
+    if (!configured.isDefault && backupDirFor(dbFile) !== configured.folder)
+      folders.push(backupDirFor(dbFile))
+    for (const [i, folder] of folders.entries()) {
+      const found = listBackups(folder)
+      const which = configured.isDefault
+        ? 'beside the database (no folder chosen on the settings screen)'
+        : i === 0
+          ? 'the folder chosen on the settings screen'
+          : 'beside the database (backups from before the folder was chosen)'
+      console.log(`looked in ${folder} — ${which}: ${found.length} backup(s)`)
+      for (const b of found) console.log(`${b.takenAt.toISOString()}  ${b.kind.padEnd(12)}  ${b.file}`)
+    }
     return 0
   }
   if (!values.from) {
@@ -30,7 +45,7 @@ async function main(): Promise<number> {
   }
   const release = lockDatabase(dbFile)
   try {
-    const saved = await restoreBackup(resolve(values.from), dbFile)
+    const saved = await restoreBackup(resolve(values.from), dbFile, new Date(), configured.folder)
     if (saved) console.log(`the database before the restore was kept as ${saved}`)
     console.log(`restored ${dbFile} from ${values.from}`)
     return 0
