@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportProgress } from '../../src/central/customerImport'
 import { cliImportProgress } from '../../src/central/importProgress'
-import { startCentral, type TestCentral } from '../support/central'
+import { ImportJobs, type ImportJobView } from '../../src/central/importJobs'
+import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
+import { ConsoleClient } from '../support/consoleClient'
+import { startConsoleCentral, testClock, type ConsoleCentral } from '../support/consoleCentral'
 
 /**
  * Progress of a large customer import at central: the listener (rows done / total per phase), the
@@ -148,5 +151,124 @@ describe('the CLI progress line', () => {
     expect(written.split('\n')).toHaveLength(3)
     expect(written).toContain('100% 1,000 / 1,000 rows written\x1b[K\n')
     expect(written.endsWith('100% 1,000 / 1,000 rows imported\x1b[K\n')).toBe(true)
+  })
+})
+
+/**
+ * On PostgreSQL (the bank's central) the polls are answered while the import's transaction writes. A
+ * SQLite central has one connection, which the import holds: its polls wait for the commit, so there
+ * only the end is checked.
+ */
+describe.each(CENTRAL_ENGINES)(
+  'the HQ console import in the background (real central on 127.0.0.1, %s)',
+  (engine) => {
+    let central: ConsoleCentral
+    let operator: ConsoleClient
+    let operator2: ConsoleClient
+    beforeAll(async () => {
+      central = await startConsoleCentral({ engine, clock: testClock(new Date()) })
+      operator = await new ConsoleClient(central.url).signIn('HQ001', central.clock.now)
+      operator2 = await new ConsoleClient(central.url).signIn('HQ002', central.clock.now)
+    })
+    afterAll(() => central.close())
+
+    async function pollUntilDone(client: ConsoleClient, jobId: string) {
+      const views: ImportJobView[] = []
+      for (;;) {
+        const answer = await client.get<ImportJobView>(`/customers/import-jobs/${jobId}`)
+        if (answer.status !== 200) return { views, refusal: answer }
+        views.push(answer.body as ImportJobView)
+        if (views.at(-1)!.state === 'done') return { views, refusal: null }
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    }
+
+    it('starts at once, is polled while it runs (in order), and ends with the result at the total', async () => {
+      const started = await operator.post<{ jobId: string }>('/customers/import-jobs', {
+        csv: customerCsv(ROWS, 7_200_000),
+      })
+      expect(started.status).toBe(200)
+      const { jobId } = started.body as { jobId: string }
+      // Another HQ person cannot read it.
+      expect((await operator2.get(`/customers/import-jobs/${jobId}`)).status).toBe(404)
+      const { views, refusal } = await pollUntilDone(operator, jobId)
+      expect(refusal).toBeNull()
+      if (engine === 'postgres') {
+        expect(views.length).toBeGreaterThan(1)
+        expect(views.some((v) => v.phase === 'writing' && v.done > 0 && v.done < ROWS)).toBe(true)
+      }
+      const order = ['checking', 'writing', 'done']
+      for (let i = 1; i < views.length; i++) {
+        expect(order.indexOf(views[i]!.phase)).toBeGreaterThanOrEqual(order.indexOf(views[i - 1]!.phase))
+        if (views[i]!.phase === views[i - 1]!.phase)
+          expect(views[i]!.done).toBeGreaterThanOrEqual(views[i - 1]!.done)
+      }
+      expect(views.at(-1)).toEqual({
+        jobId,
+        state: 'done',
+        phase: 'done',
+        done: ROWS,
+        total: ROWS,
+        result: { imported: ROWS, updated: 0 },
+      })
+      const written = await central
+        .db('customers')
+        .whereBetween('cif', ['7200000', '7202999'])
+        .count({ n: '*' })
+      expect(Number(written[0]!.n)).toBe(ROWS)
+    })
+
+    it("a refused file answers the poll with the import's own error and its problems by line; nothing is written", async () => {
+      const bad = customerCsv(300, 7_300_000).replace('7300100,001', '7300100,999')
+      const { jobId } = (await operator.post<{ jobId: string }>('/customers/import-jobs', { csv: bad }))
+        .body as {
+        jobId: string
+      }
+      const { refusal } = await pollUntilDone(operator, jobId)
+      expect(refusal?.status).toBe(422)
+      expect(refusal?.body).toMatchObject({
+        error: {
+          code: 'CSV_INVALID',
+          details: { problemCount: 1, problems: [{ line: 102, code: 'UNKNOWN_BRANCH' }] },
+        },
+      })
+      expect(
+        await central.db('customers').where('cif', '>=', '7300000').where('cif', '<', '7400000').first(),
+      ).toBeUndefined()
+      // Told once, then forgotten.
+      expect((await operator.get(`/customers/import-jobs/${jobId}`)).status).toBe(404)
+    })
+  },
+)
+
+describe('import jobs', () => {
+  it('one running import per person; a finished one is kept ten minutes for its last poll', async () => {
+    let clock = 0
+    const jobs = new ImportJobs(() => clock)
+    let finish!: (value: { imported: number; updated: number }) => void
+    const { jobId } = jobs.start('HQ001', (onProgress) => {
+      onProgress({ phase: 'writing', done: 40, total: 100 })
+      return new Promise((resolve) => (finish = resolve))
+    })
+    expect(jobs.view('HQ001', jobId)).toMatchObject({
+      state: 'running',
+      phase: 'writing',
+      done: 40,
+      total: 100,
+    })
+    expect(() => jobs.start('HQ001', () => new Promise(() => {}))).toThrow(
+      expect.objectContaining({ code: 'IMPORT_RUNNING' }),
+    )
+    expect(() => jobs.view('HQ002', jobId)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
+    finish({ imported: 100, updated: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(jobs.view('HQ001', jobId)).toMatchObject({
+      state: 'done',
+      phase: 'done',
+      done: 100,
+      result: { imported: 100 },
+    })
+    clock += 10 * 60 * 1000 + 1
+    expect(() => jobs.view('HQ001', jobId)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
   })
 })
