@@ -1,6 +1,6 @@
 import { authenticator } from 'otplib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../src/main/services/audit'
+import { verifyAuditChain } from '../../src/core/auditChain'
 import { snapshot, tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp
@@ -168,7 +168,7 @@ describe('supervisor TOTP enrolment', () => {
     const row = await app.services.db('staff').where({ staff_id: 'S001' }).first()
     expect(row.totp_secret_sealed).toMatch(/^v1\./)
     expect(row.totp_secret_sealed).not.toContain(secret)
-    expect(await verifyAuditChain(app.services.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(app.services.db, 'audit')).toMatchObject({ ok: true })
   })
 
   it('refuses a code two steps old', async () => {
@@ -190,7 +190,7 @@ describe('audit chain', () => {
     await login('T001', 'wrong')
     await login('T001', 'demo-T001')
     await app.invoke('pc', 'auth.logout', {})
-    const verdict = await verifyAuditChain(app.services.db)
+    const verdict = await verifyAuditChain(app.services.db, 'audit')
     expect(verdict).toEqual({ ok: true, rows: 4 })
   })
 })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../src/main/services/audit'
+import { verifyAuditChain } from '../../src/core/auditChain'
 import { snapshot, tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp
@@ -106,6 +106,6 @@ describe('the handler table', () => {
     })
     const audit = await app.services.db('audit').where({ action: 'settings.update' })
     expect(audit).toHaveLength(1)
-    expect(await verifyAuditChain(app.services.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(app.services.db, 'audit')).toMatchObject({ ok: true })
   })
 })

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkIntegrity, openDb } from '../../src/main/db/connection'
-import { verifyAuditChain } from '../../src/main/services/audit'
+import { verifyAuditChain } from '../../src/core/auditChain'
 import { tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp | undefined
@@ -77,7 +77,7 @@ describe('a kill at any moment', () => {
         await db('inventory').where({ state: 'issued' }).whereIn('serial', db('receipts').select('serial')),
       ).toHaveLength(receipts.length)
       expect(await db('outbox').pluck('id')).toEqual(Array.from({ length: receipts.length }, (_, i) => i + 1))
-      expect(await verifyAuditChain(db)).toMatchObject({ ok: true })
+      expect(await verifyAuditChain(db, 'audit')).toMatchObject({ ok: true })
     } finally {
       await db.destroy()
     }

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../src/main/services/audit'
+import { verifyAuditChain } from '../../src/core/auditChain'
 import { snapshot, tempApp, type TempApp } from '../support/tempApp'
 import { approvalBy, issueHard, login, stockToken } from '../support/counter'
 
@@ -276,6 +276,6 @@ describe('audit', () => {
   it('stays one unbroken chain through a day of counter work', async () => {
     const receiptNo = await takeCashFee()
     await app.invoke('pc', 'ledger.void', { receiptNo, reason: '誤り', approval: approvalBy(app, 'S001') })
-    expect(await verifyAuditChain(app.services.db)).toMatchObject({ ok: true })
+    expect(await verifyAuditChain(app.services.db, 'audit')).toMatchObject({ ok: true })
   })
 })

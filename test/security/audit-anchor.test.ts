@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { auditHash, GENESIS_HASH, type AuditRow } from '../../src/main/services/audit'
+import { auditHash, GENESIS_HASH, type AuditRow } from '../../src/core/auditChain'
 import { currentAnchor, verifyAgainstAnchor } from '../../src/main/services/auditAnchor'
 import { login } from '../support/counter'
 import { tempApp, type TempApp } from '../support/tempApp'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { checkIntegrity, openDb } from '../db/connection'
-import { verifyAuditChain } from '../services/audit'
+import { verifyAuditChain } from '../../core/auditChain'
 import knex, { type Knex } from 'knex'
 import { verifyAgainstAnchor, type AnchoredVerdict, type AuditAnchor } from '../services/auditAnchor'
 
@@ -58,12 +58,12 @@ async function main(): Promise<number> {
       return report(await verifyAgainstAnchor(db, fromCentral), fromCentral.count)
     }
     if (!hasCount) {
-      const verdict = await verifyAuditChain(db)
+      const verdict = await verifyAuditChain(db, 'audit')
       if (verdict.ok) {
         console.log(`ok (${verdict.rows} audit rows)`)
         return 0
       }
-      console.log(`broken at audit row ${verdict.brokenAt}: ${verdict.reason}`)
+      console.log(`broken at audit row ${verdict.brokenAt}: ${BROKEN[verdict.reason]}`)
       return 1
     }
     return report(await verifyAgainstAnchor(db, { count, hash: values['anchor-hash']! }), count)
@@ -72,13 +72,18 @@ async function main(): Promise<number> {
   }
 }
 
+const BROKEN = {
+  link: 'prev_hash does not match the previous row',
+  content: 'row content does not match its hash',
+} as const
+
 function report(verdict: AnchoredVerdict, count: number): number {
   if (verdict.ok) {
     console.log(`ok (${verdict.rows} audit rows; the first ${count} match the anchor)`)
     return 0
   }
   if (verdict.reason === 'chain_broken')
-    console.log(`broken at audit row ${verdict.brokenAt}: ${verdict.detail}`)
+    console.log(`broken at audit row ${verdict.brokenAt}: ${BROKEN[verdict.detail]}`)
   else if (verdict.reason === 'cut_short')
     console.log(`cut short: ${verdict.rows} audit rows, but ${verdict.anchoredRows} were anchored`)
   else console.log(`rewritten: audit row ${verdict.atRow} does not carry the anchored hash`)

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { verifyAuditChain, type AuditRow } from './audit'
+import { verifyAuditChain, type AuditRow } from '../../core/auditChain'
 
 /**
  * What someone outside the PC remembers of its audit: the row count and the last row's hash at some
@@ -13,7 +13,7 @@ export interface AuditAnchor {
 
 export type AnchoredVerdict =
   | { ok: true; rows: number }
-  | { ok: false; reason: 'chain_broken'; brokenAt: number; detail: string }
+  | { ok: false; reason: 'chain_broken'; brokenAt: number; detail: 'link' | 'content' }
   | { ok: false; reason: 'cut_short'; rows: number; anchoredRows: number }
   | { ok: false; reason: 'rewritten'; atRow: number; found: string | null }
 
@@ -29,7 +29,7 @@ export async function currentAnchor(db: Knex): Promise<AuditAnchor> {
  * carry the anchored hash (so everything up to the anchor is exactly what was anchored).
  */
 export async function verifyAgainstAnchor(db: Knex, anchor: AuditAnchor): Promise<AnchoredVerdict> {
-  const chain = await verifyAuditChain(db)
+  const chain = await verifyAuditChain(db, 'audit')
   if (!chain.ok) return { ok: false, reason: 'chain_broken', brokenAt: chain.brokenAt, detail: chain.reason }
   if (anchor.count === 0) return { ok: true, rows: chain.rows }
   if (chain.rows < anchor.count)

@@ -4,7 +4,7 @@ import type { AccountSubject, OtpStatus, TokenKind, TokenState } from '../../sha
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { kanaKey, looksLikeKana } from '../../core/domain/kana'
-import { auditView } from './audit'
+import { auditView } from '../../core/auditChain'
 import { CustomerLookup, PAGE_SIZE, type SearchBy, type SearchCursor } from './customerLookup'
 import { listReceipts } from './receiptRows'
 
