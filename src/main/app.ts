@@ -26,7 +26,7 @@ import { ReportService } from './services/reports'
 import { WorkstationSettingsService } from './services/workstationSettings'
 import { PrintService, type PrintPort } from './printing/printService'
 // The backup folder setting (issue 12, h12).
-import { backupFolderOf } from './db/backupFolder'
+import { premigrationFolder } from './db/backupFolder'
 import { BackupService } from './services/backups'
 
 export interface AppOptions {
@@ -123,8 +123,14 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   const clock = options.clock ?? systemClock
   const db = openDb(options.dbFile)
   // A backup before any pending migration (issue 10: durability), into the folder a supervisor chose
-  // (read before migrating; beside the database while there is no settings table yet).
-  await migrateWithBackup(db, (await backupFolderOf(db, options.dbFile)).folder, clock)
+  // (read before migrating; beside the database while there is no settings table yet, or when the
+  // chosen folder cannot be written at this start).
+  const beforeMigration = await premigrationFolder(db, options.dbFile, (problem, folder) =>
+    console.error(
+      `[token-desk] backup folder ${folder} unusable (${problem}); backing up beside the database`,
+    ),
+  )
+  await migrateWithBackup(db, beforeMigration, clock)
   const secretBox = new SecretBox(options.keyStore.dataKey())
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()

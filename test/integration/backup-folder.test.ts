@@ -186,6 +186,27 @@ describe('the backup folder setting', () => {
     expect(await open!.app.services.db.schema.hasTable('approval_locks')).toBe(true)
   })
 
+  it('a chosen folder that cannot be used at start does not stop the PC opening: the copy goes beside the database', async () => {
+    const { invoke } = await start()
+    const chosen = join(dir, 'network-drive')
+    await value(invoke('sup', 'backup.setFolder', { backupFolder: chosen }))
+    await stop()
+    // The "drive" is gone and a file sits where the folder was; a migration is pending.
+    rmSync(chosen, { recursive: true })
+    writeFileSync(chosen, 'not a folder')
+    const db = openDb(dbFile)
+    await db.schema.dropTable('approval_locks')
+    await db('knex_migrations').where({ name: '007_hardening' }).delete()
+    await db.destroy()
+    const { invoke: again } = await start()
+    expect(listBackups(backupDirFor(dbFile)).map((b) => b.kind)).toEqual(['premigration'])
+    // The setting is kept (it is the supervisor's choice); 今すぐバックアップ says why it cannot be used.
+    expect(await again('sup', 'backup.now', {})).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { backupFolder: 'not_a_folder' } },
+    })
+  })
+
   it('falls back to beside the database when the settings table does not exist yet', async () => {
     // A database file with no tables at all (a PC before its first migration).
     const empty = openDb(dbFile)

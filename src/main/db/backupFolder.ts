@@ -42,6 +42,27 @@ export async function backupFolderOf(db: Knex, dbFile: string): Promise<BackupFo
 }
 
 /**
+ * Where the backup before a migration goes. A migration never runs without one, but a chosen folder
+ * that cannot be written at this start (a network drive not connected yet) must not keep the branch's
+ * PC from opening: then the copy goes beside the database, and `onFallback` says so in the log.
+ */
+export async function premigrationFolder(
+  db: Knex,
+  dbFile: string,
+  onFallback: (problem: BackupFolderProblem, folder: string) => void = () => {},
+): Promise<string> {
+  const chosen = await backupFolderOf(db, dbFile)
+  if (chosen.isDefault) return chosen.folder
+  try {
+    return checkBackupFolder(chosen.folder)
+  } catch (e) {
+    if (!(e instanceof BackupFolderRefused)) throw e
+    onFallback(e.problem, chosen.folder)
+    return backupDirFor(dbFile)
+  }
+}
+
+/**
  * The same, for `npm run db:restore` while the app is closed: the file is opened read-only and only
  * looked at (a missing file, or one without the table, gives the default folder).
  */
