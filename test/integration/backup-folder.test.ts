@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -239,8 +239,30 @@ describe('the backup folder setting', () => {
     expect(listed).toContain(`looked in ${backupDirFor(dbFile)} — beside the database`)
     expect(listed).toContain(join(chosen, taken.last!.fileName))
 
-    const restored = cli('--from', join(chosen, taken.last!.fileName))
-    expect(restored).toContain('restored')
+    // A name that is nowhere: refused, saying where it looked, and nothing is touched.
+    const missing = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main/cli/dbRestore.ts',
+        '--from',
+        'token-desk-20000101T000000Z-daily.sqlite',
+        '--db',
+        dbFile,
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toContain(
+      `looked in:\n  ${join(chosen, 'token-desk-20000101T000000Z-daily.sqlite')}`,
+    )
+    expect(missing.stderr).toContain(join(backupDirFor(dbFile), 'token-desk-20000101T000000Z-daily.sqlite'))
+    expect(listBackups(chosen).map((b) => b.kind)).toEqual(['manual'])
+
+    // The bare file name the settings screen shows is found in the chosen folder.
+    const restored = cli('--from', taken.last!.fileName)
+    expect(restored).toContain(`restored ${dbFile} from ${join(chosen, taken.last!.fileName)}`)
     // The database before the restore was kept in the chosen folder too.
     expect(restored).toContain(`kept as ${chosen}`)
     expect(
