@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock'
 import { checkIntegrity, CorruptDatabaseError, openDb, type Db } from './db/connection'
-import { migrateWithBackup, scheduleDailyBackups } from './db/backup'
+import { migrateWithBackup } from './db/backup'
 import { seedDemo } from './demo/seedDemo'
 import type { KeyStore } from '../core/security/keyStore'
 import { SecretBox } from '../core/security/secretBox'
@@ -178,11 +178,8 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     if (await syncClient.enrolled()) scheduler.start()
   }
   const stopBackups = options.dailyBackups
-    ? scheduleDailyBackups(
-        db,
-        async () => (await services.backups.folder()).folder,
-        clock,
-        (e) => console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
+    ? services.backups.scheduleDaily((e) =>
+        console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
       )
     : async () => {}
   const stopCheck = new AbortController()

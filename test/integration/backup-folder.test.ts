@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp, type TokenDeskApp } from '../../src/main/app'
 import { FakeClock } from '../../src/main/clock'
 import { backupDirFor, listBackups } from '../../src/main/db/backup'
@@ -58,6 +58,15 @@ afterEach(async () => {
   await stop()
   rmSync(dir, { recursive: true, force: true })
 })
+
+/** Waits (on real I/O, not timers: those may be faked) until the condition holds, for at most 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
 
 type Status = {
   folder: string
@@ -163,16 +172,34 @@ describe('the backup folder setting', () => {
     expect((await value<Status>(invoke('sup', 'backup.status', {}))).folder).toBe(chosen)
   })
 
-  it('the daily backup at start and the before-migration backup use the chosen folder', async () => {
-    const { invoke } = await start()
-    const chosen = join(dir, 'daily-here')
-    await value(invoke('sup', 'backup.setFolder', { backupFolder: chosen }))
-    await stop()
+  it('the daily backup follows the chosen folder while the app is open; the before-migration backup uses it', async () => {
+    const { invoke, app } = await start()
+    const first = join(dir, 'daily-here')
+    await value(invoke('sup', 'backup.setFolder', { backupFolder: first }))
+    // The app's own daily schedule (the shells start it): its timers are driven by hand, the backups are
+    // real. Two minutes covers a first look at start or shortly after it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    try {
+      const stopDaily = app.services.backups.scheduleDaily((e) => {
+        throw e
+      })
+      await vi.advanceTimersByTimeAsync(2 * 60_000)
+      await until(() => listBackups(first).length === 1)
+      expect(listBackups(first).map((b) => b.kind)).toEqual(['daily'])
 
-    // The next start takes its daily backup there.
-    await start({ dailyBackups: true })
+      // Another folder is chosen while the app is open: the next day's backup goes there.
+      const second = join(dir, 'daily-moved')
+      await value(invoke('sup', 'backup.setFolder', { backupFolder: second }))
+      clock.advance(24 * 60 * 60 * 1000)
+      await vi.advanceTimersByTimeAsync(60 * 60 * 1000)
+      await until(() => listBackups(second).length === 1)
+      await stopDaily()
+      expect(listBackups(second).map((b) => b.kind)).toEqual(['daily'])
+      expect(listBackups(first)).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
     await stop()
-    expect(listBackups(chosen).map((b) => b.kind)).toEqual(['daily'])
 
     // A pending migration: the setting is read before migrating, and the copy goes to the chosen folder.
     const db = openDb(dbFile)
@@ -181,7 +208,7 @@ describe('the backup folder setting', () => {
     await db.destroy()
     clock.advanceMinutes(1)
     await start()
-    expect(listBackups(chosen).map((b) => b.kind)).toEqual(['premigration', 'daily'])
+    expect(listBackups(join(dir, 'daily-moved')).map((b) => b.kind)).toEqual(['premigration', 'daily'])
     expect(listBackups(backupDirFor(dbFile))).toHaveLength(0)
     expect(await open!.app.services.db.schema.hasTable('approval_locks')).toBe(true)
   })

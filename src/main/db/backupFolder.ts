@@ -4,6 +4,7 @@ import { isAbsolute, normalize, resolve } from 'node:path'
 import type { Knex } from 'knex'
 import sqlite3 from 'sqlite3'
 import { backupDirFor } from './backup'
+import { migrationSource } from './migrations'
 
 /** The `settings` row holding the folder a supervisor or admin chose for backups. */
 export const BACKUP_FOLDER_KEY = 'backup_folder'
@@ -53,6 +54,10 @@ export async function premigrationFolder(
 ): Promise<string> {
   const chosen = await backupFolderOf(db, dbFile)
   if (chosen.isDefault) return chosen.folder
+  // Checked (a file written) only when a migration will run and so a backup is taken: most starts have
+  // none pending and write nothing before the first screen.
+  const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown[], unknown[]]
+  if (pending.length === 0) return chosen.folder
   try {
     return checkBackupFolder(chosen.folder)
   } catch (e) {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { BackupStatus } from '../../shared/backups'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { backupDirFor, listBackups, takeBackup } from '../db/backup'
+import { backupDirFor, listBackups, scheduleDailyBackups, takeBackup } from '../db/backup'
 import {
   BACKUP_FOLDER_KEY,
   BackupFolderRefused,
@@ -43,6 +43,14 @@ export class BackupService {
         ? { fileName: basename(last.file), kind: last.kind, takenAt: last.takenAt.toISOString() }
         : null,
     }
+  }
+
+  /**
+   * The daily backup while the app is open (the shells turn it on), into the folder as it is at each
+   * run: a folder chosen while the app is open takes the next daily backup. Returns stop().
+   */
+  scheduleDaily(onError: (e: unknown) => void): () => Promise<void> {
+    return scheduleDailyBackups(this.db, async () => (await this.folder()).folder, this.clock, onError)
   }
 
   /** Checks the folder (absolute, a folder, created if missing, writable), then saves it with an audit row. */
