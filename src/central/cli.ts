@@ -16,6 +16,7 @@ import { CLI_ACTOR } from './hqActor'
 import { addStaff, disableStaff, moveStaff, resetStaffPassword, setStaffRole } from './staffAdmin'
 import type { Role } from '../shared/domain'
 import { buildCentral } from './server'
+import { cliImportProgress } from './importProgress'
 
 const USAGE = `npm run central -- <command> [--db FILE | DATABASE_URL=postgres://…] [--json]
   serve [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--console-dir DIR]
@@ -197,7 +198,14 @@ async function main(argv: string[]): Promise<number> {
           )
           return check.problemCount ? 1 : 0
         }
-        const result = await hq.importCustomers(csv)
+        // Progress on stderr: one redrawn line on a terminal, a line every 10% in a log.
+        const progress = cliImportProgress(process.stderr)
+        let result: { imported: number; updated: number }
+        try {
+          result = await hq.importCustomers(csv, progress.listener)
+        } finally {
+          progress.finish()
+        }
         out(`${result.imported} customers imported, ${result.updated} updated`, result)
         return 0
       }

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import type { Knex } from 'knex'
 import { OTP_STATUSES } from '../shared/domain'
+import type { Progress } from '../shared/progress'
 import { versionsFor } from './db'
 
 /**
@@ -56,6 +57,21 @@ export const describeProblem = (p: CsvProblem) =>
 
 type Row = Record<string, string>
 
+/**
+ * Where a large import is: `checking` every line (done counts checked lines), then `writing` the rows
+ * (done counts written rows), then `done`. Within a phase `done` only grows; `total` is the file's rows.
+ * Called inside the import's transaction, so a listener must be quick (throttle before drawing).
+ */
+export type ImportPhase = 'checking' | 'writing' | 'done'
+export interface ImportProgress extends Progress {
+  phase: ImportPhase
+  total: number
+}
+export type ImportProgressListener = (progress: ImportProgress) => void
+
+/** How often the row loops report: often enough for a smooth bar, rarely enough to cost nothing. */
+const REPORT_EVERY = 100
+
 export interface CheckedCsv {
   rows: Row[]
   problems: CsvProblem[]
@@ -64,7 +80,11 @@ export interface CheckedCsv {
 }
 
 /** Checks every line against the rules above and central's branches; writes nothing. */
-export async function checkCustomerCsv(db: Knex | Knex.Transaction, csv: string): Promise<CheckedCsv> {
+export async function checkCustomerCsv(
+  db: Knex | Knex.Transaction,
+  csv: string,
+  onProgress?: ImportProgressListener,
+): Promise<CheckedCsv> {
   let rows: Row[]
   try {
     rows = parse(csv, { bom: true, columns: true, skip_empty_lines: true, trim: true }) as Row[]
@@ -77,6 +97,8 @@ export async function checkCustomerCsv(db: Knex | Knex.Transaction, csv: string)
       updates: 0,
     }
   }
+  const total = rows.length
+  onProgress?.({ phase: 'checking', done: 0, total })
   const problems: CsvProblem[] = []
   const header = rows[0] ? Object.keys(rows[0]) : []
   for (const column of CUSTOMER_CSV_COLUMNS.filter((c) => c !== 'otp_status'))
@@ -102,6 +124,7 @@ export async function checkCustomerCsv(db: Knex | Knex.Transaction, csv: string)
       if (!/^\d{3}-(futsu|toza|chochiku)-\d{7}$/.test(a)) add('accounts', 'ACCOUNT_FORMAT', a)
     if (r['otp_status'] && !(OTP_STATUSES as readonly string[]).includes(r['otp_status']))
       add('otp_status', 'UNKNOWN_OTP_STATUS')
+    if ((i + 1) % REPORT_EVERY === 0) onProgress?.({ phase: 'checking', done: i + 1, total })
   })
   const known = new Set<string>()
   const cifs = [...seen].filter((c) => /^\d{7}$/.test(c))
@@ -110,15 +133,23 @@ export async function checkCustomerCsv(db: Knex | Knex.Transaction, csv: string)
       .whereIn('cif', cifs.slice(i, i + 500))
       .pluck('cif'))
       known.add(String(c))
+  onProgress?.({ phase: 'checking', done: total, total })
   return { rows, problems, fresh: cifs.length - known.size, updates: known.size }
 }
 
 /** Writes a checked file in the caller's transaction: new CIFs inserted, known ones updated (their OTP status kept). */
-export async function writeCustomerRows(trx: Knex.Transaction, rows: Row[], now: Date) {
+export async function writeCustomerRows(
+  trx: Knex.Transaction,
+  rows: Row[],
+  now: Date,
+  onProgress?: ImportProgressListener,
+) {
   // A version per 500 rows, so a branch's pull can page a big file (db.ts: versionsFor).
   const version = await versionsFor(trx, rows.length)
   let imported = 0
   let updated = 0
+  const total = rows.length
+  onProgress?.({ phase: 'writing', done: 0, total })
   for (const [index, r] of rows.entries()) {
     const accounts = (r['accounts'] ?? '')
       .split(';')
@@ -149,6 +180,8 @@ export async function writeCustomerRows(trx: Knex.Transaction, rows: Row[], now:
       })
       imported++
     }
+    if ((index + 1) % REPORT_EVERY === 0 || index + 1 === total)
+      onProgress?.({ phase: 'writing', done: index + 1, total })
   }
   return { imported, updated }
 }
@@ -161,11 +194,15 @@ export async function importCustomers(
   db: Knex,
   csv: string,
   now: Date,
+  onProgress?: ImportProgressListener,
 ): Promise<{ imported: number; updated: number }> {
-  return db.transaction(async (trx) => {
-    const checked = await checkCustomerCsv(trx, csv)
+  const result = await db.transaction(async (trx) => {
+    const checked = await checkCustomerCsv(trx, csv, onProgress)
     if (checked.problems.length)
       throw new Error(`nothing imported:\n${checked.problems.slice(0, 20).map(describeProblem).join('\n')}`)
-    return writeCustomerRows(trx, checked.rows, now)
+    return { rows: checked.rows.length, ...(await writeCustomerRows(trx, checked.rows, now, onProgress)) }
   })
+  // `done` only once the transaction has committed: until then the rows are not there.
+  onProgress?.({ phase: 'done', done: result.rows, total: result.rows })
+  return { imported: result.imported, updated: result.updated }
 }

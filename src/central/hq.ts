@@ -10,6 +10,7 @@ import { appendHqAudit } from './hqAudit'
 import { addBranch } from './hqBranches'
 import type { HqContext } from './hqContext'
 import { importCustomerCsv } from './hqCustomers'
+import type { ImportProgressListener } from './customerImport'
 import { completeRevocation, rejectRevocation } from './hqRevocations'
 import { seedDemoHqStaff } from './hqStaff'
 import { allocateStock } from './hqStock'
@@ -40,8 +41,8 @@ export class Hq {
     return addBranch(this.context(), code, name)
   }
 
-  importCustomers(csv: string) {
-    return importCustomerCsv(this.context(), csv)
+  importCustomers(csv: string, onProgress?: ImportProgressListener) {
+    return importCustomerCsv(this.context(), csv, onProgress)
   }
 
   /** 利用開始 reported by internet banking: token_issued → in_use, the token active. */

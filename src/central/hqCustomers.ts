@@ -2,7 +2,13 @@ import { requireHqRole } from './hqActor'
 import { appendHqAudit } from './hqAudit'
 import type { HqContext } from './hqContext'
 import { HqError } from './hqError'
-import { checkCustomerCsv, describeProblem, writeCustomerRows, type CsvProblem } from './customerImport'
+import {
+  checkCustomerCsv,
+  describeProblem,
+  writeCustomerRows,
+  type CsvProblem,
+  type ImportProgressListener,
+} from './customerImport'
 
 /** At most this many problems are listed; the file is refused whatever the count. */
 const MAX_PROBLEMS = 200
@@ -23,10 +29,10 @@ export async function previewCustomerCsv(ctx: HqContext, csv: string) {
 }
 
 /** The import: checked again inside the transaction; one bad line refuses the whole file. */
-export async function importCustomerCsv(ctx: HqContext, csv: string) {
+export async function importCustomerCsv(ctx: HqContext, csv: string, onProgress?: ImportProgressListener) {
   requireHqRole(ctx.actor, DESK)
-  return ctx.db.transaction(async (trx) => {
-    const checked = await checkCustomerCsv(trx, csv)
+  const result = await ctx.db.transaction(async (trx) => {
+    const checked = await checkCustomerCsv(trx, csv, onProgress)
     if (checked.problems.length) {
       const problems: CsvProblem[] = checked.problems.slice(0, MAX_PROBLEMS)
       throw new HqError(
@@ -39,7 +45,7 @@ export async function importCustomerCsv(ctx: HqContext, csv: string) {
       )
     }
     if (!checked.rows.length) throw new HqError('CSV_EMPTY', 'the file has no customer rows')
-    const result = await writeCustomerRows(trx, checked.rows, ctx.now)
+    const result = await writeCustomerRows(trx, checked.rows, ctx.now, onProgress)
     await appendHqAudit(trx, ctx.actor, ctx.now, {
       action: 'customers.import',
       entity: 'customers',
@@ -48,4 +54,8 @@ export async function importCustomerCsv(ctx: HqContext, csv: string) {
     })
     return result
   })
+  // `done` after the commit: until then the rows are not there for anyone else.
+  const rows = result.imported + result.updated
+  onProgress?.({ phase: 'done', done: rows, total: rows })
+  return result
 }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock'
 import { checkIntegrity, CorruptDatabaseError, openDb, type Db } from './db/connection'
-import { backupDirFor, migrateWithBackup, scheduleDailyBackups } from './db/backup'
+import { migrateWithBackup } from './db/backup'
 import { seedDemo } from './demo/seedDemo'
 import type { KeyStore } from '../core/security/keyStore'
 import { SecretBox } from '../core/security/secretBox'
@@ -25,6 +25,9 @@ import { AboutService } from './services/about'
 import { ReportService } from './services/reports'
 import { WorkstationSettingsService } from './services/workstationSettings'
 import { PrintService, type PrintPort } from './printing/printService'
+// The backup folder setting (issue 12, h12).
+import { premigrationFolder } from './db/backupFolder'
+import { BackupService } from './services/backups'
 
 export interface AppOptions {
   dbFile: string
@@ -74,6 +77,7 @@ export interface Services {
   workstation: WorkstationSettingsService
   printing: PrintService
   about: AboutService
+  backups: BackupService
 }
 
 /** A ready app, or one whose database failed its check: it then only answers with that error. */
@@ -118,8 +122,15 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
   }
   const clock = options.clock ?? systemClock
   const db = openDb(options.dbFile)
-  // A backup before any pending migration (issue 10: durability).
-  await migrateWithBackup(db, backupDirFor(options.dbFile), clock)
+  // A backup before any pending migration (issue 10: durability), into the folder a supervisor chose
+  // (read before migrating; beside the database while there is no settings table yet, or when the
+  // chosen folder cannot be written at this start).
+  const beforeMigration = await premigrationFolder(db, options.dbFile, (problem, folder) =>
+    console.error(
+      `[token-desk] backup folder ${folder} unusable (${problem}); backing up beside the database`,
+    ),
+  )
+  await migrateWithBackup(db, beforeMigration, clock)
   const secretBox = new SecretBox(options.keyStore.dataKey())
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
@@ -159,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     syncClient,
     sync: new SyncService(db, clock, audit, outbox, mutations, syncClient, scheduler, connectivity),
     ...issue12bServices(db, clock, audit, options),
+    backups: new BackupService(db, options.dbFile, clock, audit),
   }
   if (options.demo) await seedDemo(db, { clock, audit, secretBox })
   if (options.startSync !== false) {
@@ -166,7 +178,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     if (await syncClient.enrolled()) scheduler.start()
   }
   const stopBackups = options.dailyBackups
-    ? scheduleDailyBackups(db, backupDirFor(options.dbFile), clock, (e) =>
+    ? services.backups.scheduleDaily((e) =>
         console.error(`[token-desk] the daily backup failed: ${(e as Error).name}`),
       )
     : async () => {}

@@ -1,71 +1,48 @@
 import { join } from 'node:path'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
 import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import { channels } from '../shared/contract'
 import { err } from '../shared/result'
 import { createApp } from './app'
-import { createHandlers, logToStderr } from './ipc/handlers'
-import type { KeyStore } from '../core/security/keyStore'
+import { createHandlers } from './ipc/handlers'
 import { IPC_PREFIX } from '../shared/ipcChannel'
 import { permissionAllowed, windowOpenDecision } from './shell/externalLinks'
 import { lockDatabase } from './shell/instanceLock'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from './shell/windowOptions'
 // Issue 12b: rotating log files and printing through the main window (plain-Node modules, tested there).
 import log from 'electron-log/main'
-import { configureFileLog, failureLoggerFor, type ElectronLogLike } from './logging/fileLog'
+import type { ElectronLogLike } from './logging/fileLog'
 import { electronPrintPort } from './printing/electronPort'
-
-/** The data key, wrapped by the operating system's keychain (safeStorage) and kept beside the database. */
-class SafeStorageKeyStore implements KeyStore {
-  private key: Buffer | undefined
-  constructor(private readonly file: string) {}
-  dataKey(): Buffer {
-    if (this.key) return this.key
-    if (!safeStorage.isEncryptionAvailable()) throw new Error('the OS key store is not available')
-    if (existsSync(this.file)) {
-      this.key = Buffer.from(safeStorage.decryptString(readFileSync(this.file)), 'base64')
-    } else {
-      this.key = randomBytes(32)
-      writeFileSync(this.file, safeStorage.encryptString(this.key.toString('base64')), {
-        mode: 0o600,
-        flag: 'wx',
-      })
-    }
-    return this.key
-  }
-}
+// The shell's own logic lives in Electron-free modules, tested in plain Node (test/unit/desktop-shell.test.ts).
+import { startDesktopLog } from './logging/desktopLog'
+import { desktopPaths } from './shell/desktopPaths'
+import { SafeStorageKeyStore } from './shell/safeStorageKeyStore'
 
 let mainWindow: BrowserWindow | undefined
 
 async function start(): Promise<void> {
-  const dataDir = app.getPath('userData')
-  // Issue 12b hook: logs in <userData>/logs, PDFs in Documents/Token Desk, printing from the main window.
-  const logDirectory = join(dataDir, 'logs')
-  const fileLog = log as unknown as ElectronLogLike
-  configureFileLog(fileLog, logDirectory)
+  // Logs in <userData>/logs, PDFs in Documents/Token Desk, printing from the main window.
+  const paths = desktopPaths(app.getPath('userData'), () => app.getPath('documents'))
+  const { logFailure } = startDesktopLog(log as unknown as ElectronLogLike, paths.logDirectory, {
+    version: app.getVersion(),
+    electron: process.versions.electron,
+  })
   // Uncaught errors reach the log file too (no dialog: the window shows its own error screens).
   log.errorHandler.startCatching({ showDialog: false })
-  fileLog.info(`Token Desk ${app.getVersion()} starting (Electron ${process.versions.electron})`)
   const printFrom: { window?: BrowserWindow } = {}
-  const dbFile = join(dataDir, 'token-desk.sqlite')
+  const dbFile = paths.dbFile
   const unlockDatabase = lockDatabase(dbFile)
   app.on('will-quit', unlockDatabase)
   const tokenDesk = await createApp({
     dbFile,
-    keyStore: new SafeStorageKeyStore(join(dataDir, 'token-desk.key')),
+    keyStore: new SafeStorageKeyStore(safeStorage, paths.keyFile),
     centralUrl: process.env['TOKEN_DESK_CENTRAL_URL'],
     shell: { kind: 'desktop', runtime: `Electron ${process.versions.electron}` },
-    logDirectory,
+    logDirectory: paths.logDirectory,
     printPort: electronPrintPort(() => printFrom.window?.webContents),
-    pdfDirectory: join(app.getPath('documents'), 'Token Desk'),
+    pdfDirectory: paths.pdfDirectory,
     dailyBackups: true,
   })
-  const logFailure = failureLoggerFor(fileLog)
-  const invoke = createHandlers(tokenDesk, (channel, error) => {
-    logToStderr(channel, error)
-    logFailure(channel, error)
-  })
+  const invoke = createHandlers(tokenDesk, logFailure)
 
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   const appUrl = devUrl ?? new URL(`file://${join(__dirname, '../renderer/index.html')}`).href

@@ -12,6 +12,7 @@ import {
   stockMovementRow,
   workstationSettings,
 } from './reports'
+import { backupFolderInput, backupStatus } from './backups'
 import { ACCOUNT_SUBJECTS, OTP_STATUSES, ROLES, TOKEN_KINDS, TOKEN_STATES, type Role } from './domain'
 
 /**
@@ -712,6 +713,14 @@ export const channels = {
     output: z.object({ fileName: z.string(), content: z.string(), files: z.number().int() }),
     access: ['supervisor', 'admin'],
   }),
+  // ---- Backup folder, last backup and 「今すぐバックアップ」 (issue 12, h12) ----
+  'backup.status': channel({ input: noInput, output: backupStatus, access: ['supervisor', 'admin'] }),
+  'backup.setFolder': channel({
+    input: backupFolderInput,
+    output: backupStatus,
+    access: ['supervisor', 'admin'],
+  }),
+  'backup.now': channel({ input: noInput, output: backupStatus, access: ['supervisor', 'admin'] }),
 } as const
 
 export type Channels = typeof channels

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { isAbsolute, join } from 'node:path'
 import type { Knex } from 'knex'
 import { authenticator } from 'otplib'
 import { channels, type Access, type ChannelName } from '../../src/shared/contract'
@@ -108,6 +109,11 @@ function hintsFor(app: TempApp, pools: { requestIds: string[]; receiptNos: strin
       fc.string({ minLength: 1, maxLength: 20 }),
     ),
     currentPassword: fc.string({ minLength: 1, maxLength: 12 }),
+    // Backup folders inside the test's own folder, or relative ones (refused): never anywhere else on disk.
+    backupFolder: fc.oneof(
+      fc.stringMatching(/^[a-z0-9]{1,12}$/).map((name) => join(app.dir, 'fuzz-backups', name)),
+      fc.string({ minLength: 1, maxLength: 20 }).filter((text) => !isAbsolute(text.trim())),
+    ),
     serial: fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...bank.stock.map((s) => s.serial)) },
       { weight: 1, arbitrary: fc.stringMatching(/^[A-Z0-9-]{4,12}$/) },

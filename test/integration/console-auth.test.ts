@@ -256,6 +256,8 @@ const MATRIX: Record<string, string[]> = {
   'GET /console/api/devices/:serial': ALL,
   'POST /console/api/customers/preview': DESK,
   'POST /console/api/customers/import': DESK,
+  'POST /console/api/customers/import-jobs': DESK,
+  'GET /console/api/customers/import-jobs/:id': DESK,
   'GET /console/api/hq-staff': ADMIN,
   'POST /console/api/hq-staff': ADMIN,
   'POST /console/api/hq-staff/:id/:change': ADMIN,

@@ -6,6 +6,7 @@ import { listAuditAlerts } from '../auditAlerts'
 import { addBranch, issueEnrolmentCode, listBranches, overview, revokeWorkstation } from '../hqBranches'
 import { listBranchStaff } from '../hqBranchStaff'
 import { importCustomerCsv, previewCustomerCsv } from '../hqCustomers'
+import { ImportJobs } from '../importJobs'
 import {
   approveRevocationCompletion,
   completeRevocation,
@@ -167,6 +168,21 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
     {
       bodyLimit: UPLOAD_LIMIT,
     },
+  )
+  // The same import in the background, for the console's progress bar (issue 12): start, then poll.
+  const importJobs = new ImportJobs()
+  endpoint(
+    'POST',
+    '/customers/import-jobs',
+    DESK,
+    async ({ ctx, body, session }) => {
+      const { csv } = parse(csvUpload, body)
+      return importJobs.start(session.staffId, (onProgress) => importCustomerCsv(ctx, csv, onProgress))
+    },
+    { bodyLimit: UPLOAD_LIMIT },
+  )
+  endpoint('GET', '/customers/import-jobs/:id', DESK, async ({ session, params }) =>
+    importJobs.view(session.staffId, params['id']!),
   )
 
   // --- HQ staff and HQ audit ---------------------------------------------------------------------

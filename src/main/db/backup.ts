@@ -26,7 +26,8 @@ type BackupCapable = sqlite3.Database & {
 /** How many backups of each kind are kept (issue 10: 14 kept). */
 export const BACKUPS_KEPT = 14
 export const DAY_MS = 24 * 60 * 60 * 1000
-export type BackupKind = 'daily' | 'premigration' | 'prerestore'
+/** `manual`: 「今すぐバックアップ」 on the settings screen (kept apart, so it never delays a daily one). */
+export type BackupKind = 'daily' | 'premigration' | 'prerestore' | 'manual'
 
 export function backupDirFor(dbFile: string): string {
   return join(dirname(dbFile), 'backups')
@@ -74,7 +75,7 @@ export interface BackupFile {
   takenAt: Date
 }
 
-const NAME = /^token-desk-(\d{8}T\d{6}Z)-(daily|premigration|prerestore)\.sqlite$/
+const NAME = /^token-desk-(\d{8}T\d{6}Z)-(daily|premigration|prerestore|manual)\.sqlite$/
 
 /** Backups in the folder, newest first. */
 export function listBackups(dir: string): BackupFile[] {
@@ -140,14 +141,18 @@ export const FIRST_BACKUP_AFTER_MS = 2 * 60_000
  */
 export function scheduleDailyBackups(
   db: Knex,
-  dir: string,
+  dir: string | (() => Promise<string>),
   clock: Clock,
   onError: (e: unknown) => void,
   firstAfterMs = FIRST_BACKUP_AFTER_MS,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve()
+  // The folder is looked up at each run: a supervisor may choose another one while the app is open.
+  const folder = typeof dir === 'string' ? async () => dir : dir
   const run = () => {
-    running = backupIfDue(db, dir, clock).catch(onError)
+    running = folder()
+      .then((d) => backupIfDue(db, d, clock))
+      .catch(onError)
   }
   // Not at start: the copy holds the app's only connection (a million customers: seconds), and the
   // first screen and the first login would wait behind it (issue 11: start). A missed day is caught up
@@ -178,14 +183,19 @@ function closeRaw(db: sqlite3.Database): Promise<void> {
  * any) is itself backed up first (kind 'prerestore'); then the backup's pages are copied over it with the
  * backup API, which goes through SQLite's own locking and journal. The app must not be running.
  */
-export async function restoreBackup(from: string, dbFile: string, now = new Date()): Promise<string | null> {
+export async function restoreBackup(
+  from: string,
+  dbFile: string,
+  now = new Date(),
+  /** Where the current database is kept before it is overwritten: the configured backup folder. */
+  dir = backupDirFor(dbFile),
+): Promise<string | null> {
   if (!existsSync(from) || !statSync(from).isFile()) throw new Error(`no backup file ${from}`)
   await checkIntegrity(from)
   const source = await openRaw(from, sqlite3.OPEN_READONLY)
   let saved: string | null = null
   try {
     if (existsSync(dbFile)) {
-      const dir = backupDirFor(dbFile)
       const current = await openRaw(dbFile, sqlite3.OPEN_READWRITE)
       try {
         saved = join(dir, `token-desk-${stamp(now)}-prerestore.sqlite`)

@@ -14,6 +14,7 @@ import type { Services, TokenDeskApp } from '../app'
 import type { Session } from '../services/sessions'
 import { listAudit } from '../services/audit'
 import { issue12bHandlers } from './reportHandlers'
+import { backupHandlers } from './backupHandlers'
 import { PerAccountQueue } from './perAccountQueue'
 
 export interface Call<C extends ChannelName> {
@@ -85,6 +86,7 @@ const implementation: Implementation = {
   'settings.get': (s) => s.settings.get(),
   'settings.update': (s, { session, input }) => s.settings.update(session!, input),
   ...issue12bHandlers,
+  ...backupHandlers,
 }
 
 export type Invoke = (clientKey: string, channel: unknown, input: unknown) => Promise<Result<unknown>>

@@ -11,6 +11,7 @@ import type {
 import type { Clock } from '../clock'
 import { addDays, businessDate } from '../../core/domain/businessDate'
 import { isOverdue, type RevocationState } from '../../core/domain/revocationRules'
+import { revocationElapsedDays } from '../../shared/revocationDates'
 import type { Session } from './sessions'
 import type { WorkstationSettingsService } from './workstationSettings'
 
@@ -166,12 +167,17 @@ export class ReportService {
       .select('r.*', 'c.name_kanji as customer_name', 's.name as maker_name')
       .orderBy('r.created_at')
     if (range.staffId) q.where('r.maker', range.staffId)
-    const now = this.clock.now().getTime()
+    const now = this.clock.now()
     return {
       rows: (await q).map((r) => ({
         requestId: r.id,
         createdAt: r.created_at,
-        ageDays: Math.floor((now - Date.parse(r.created_at)) / DAY_MS),
+        // The revocation list's 経過日数: Japan calendar days from the received date (paper) or the
+        // day it was recorded (in person), so the report and the screens show the same number.
+        ageDays: revocationElapsedDays(
+          { channel: r.channel, receivedOn: r.received_on ?? null, createdAt: r.created_at },
+          now,
+        ),
         cif: r.cif,
         customerName: r.customer_name,
         channel: r.channel,
@@ -288,12 +294,15 @@ export class ReportService {
     const todays = operations.filter((r) => r.businessDate === today)
     const fees = (await this.fees(session, { from: today, to: today })).rows
     const tellerFees = fees.filter((r) => r.staffId !== null)
-    const waiting = await this.db('requests as r')
-      .where({ 'r.kind': 'revocation', 'r.state': 'awaiting_branch' })
-      .where(branchOf(session))
-      .min({ oldest: 'r.created_at' })
-      .count({ n: '*' })
-      .first()
+    // Few rows wait at once; each one's age is counted by the list's rule (see pendingApprovals).
+    const waiting: { channel: 'in_person' | 'paper'; received_on: string | null; created_at: string }[] =
+      await this.db('requests as r')
+        .where({ 'r.kind': 'revocation', 'r.state': 'awaiting_branch' })
+        .where(branchOf(session))
+        .select('r.channel', 'r.received_on', 'r.created_at')
+    const waitingDays = waiting.map((r) =>
+      revocationElapsedDays({ channel: r.channel, receivedOn: r.received_on, createdAt: r.created_at }, now),
+    )
     const overduePaper = (await this.paperQuery(session).orderBy('r.due_on'))
       .map((r) => this.toPaperRow(r))
       .filter((r) => r.overdue)
@@ -312,10 +321,8 @@ export class ReportService {
         voids: sum(tellerFees, (r) => r.voidCount),
         openDayCloses: tellerFees.filter((r) => r.closeState === 'open').length,
       },
-      approvalsWaiting: Number(waiting?.n ?? 0),
-      oldestApprovalDays: waiting?.oldest
-        ? Math.floor((now.getTime() - Date.parse(String(waiting.oldest))) / DAY_MS)
-        : null,
+      approvalsWaiting: waiting.length,
+      oldestApprovalDays: waitingDays.length ? Math.max(...waitingDays) : null,
       overduePaper,
       stock: { inStock, threshold, low: inStock <= threshold },
       trend,

@@ -5,6 +5,7 @@ import type { OtpStatus } from '../../shared/domain'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
 import { businessDate } from '../../core/domain/businessDate'
+import { revocationElapsedDays } from '../../shared/revocationDates'
 import {
   canMoveRevocation,
   isOverdue,
@@ -324,7 +325,16 @@ export class RevocationService {
       receivedOn: (row['received_on'] as string | null) ?? null,
       dueOn,
       overdue: isOverdue(state, dueOn, businessDate(now)),
-      ageDays: Math.floor((now.getTime() - new Date(createdAt).getTime()) / 86_400_000),
+      // Counted like the due date (Japan calendar days from the received date for paper): the same
+      // number the list, the card and the reports show.
+      ageDays: revocationElapsedDays(
+        {
+          channel: row['channel'] as 'in_person' | 'paper',
+          receivedOn: (row['received_on'] as string | null) ?? null,
+          createdAt,
+        },
+        now,
+      ),
       createdAt,
       decidedAt: (row['decided_at'] as string | null) ?? null,
       decidedBy: (row['decided_by'] as string | null) ?? null,

@@ -287,6 +287,12 @@ const en: typeof ja = {
     value: 'Value',
     import: 'Import',
     imported: '{imported} new, {updated} updated. Branches receive them on their next sync.',
+    progressLabel: 'Progress of the customer import',
+    phase: {
+      checking: 'Checking… {done} / {total} lines',
+      writing: 'Importing… {done} / {total} customers',
+      done: 'Import finished ({total} customers).',
+    },
   },
   csvProblem: {
     CSV_SYNTAX: 'Not readable as CSV',
@@ -439,6 +445,7 @@ const en: typeof ja = {
     PSKC_EMPTY: 'The file holds no tokens.',
     PSKC_DUPLICATES: 'The file names serial numbers HQ already has.',
     CSV_INVALID: 'Some lines have problems. Nothing was changed.',
+    IMPORT_RUNNING: 'An import you started is still running. Wait for it to finish.',
     CSV_EMPTY: 'The file has no customer lines.',
     TOO_LARGE: 'The file is too large.',
     MALFORMED: 'The request could not be read.',

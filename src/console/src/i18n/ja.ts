@@ -284,6 +284,12 @@ export default {
     value: '値',
     import: '登録する',
     imported: '新規 {imported}件、更新 {updated}件を登録しました。支店には次回の同期で届きます。',
+    progressLabel: 'お客さま一括登録の進み具合',
+    phase: {
+      checking: '確認中… {done} / {total}行',
+      writing: '登録中… {done} / {total}件',
+      done: '登録が完了しました（{total}件）。',
+    },
   },
   csvProblem: {
     CSV_SYNTAX: 'CSVとして読めません',
@@ -436,6 +442,7 @@ export default {
     PSKC_EMPTY: 'ファイルにトークンが含まれていません。',
     PSKC_DUPLICATES: '登録済みのシリアル番号が含まれています。',
     CSV_INVALID: 'CSVに問題がある行があります。何も変更していません。',
+    IMPORT_RUNNING: 'ご自身が開始した一括登録がまだ実行中です。終わるまでお待ちください。',
     CSV_EMPTY: 'CSVにお客さまの行がありません。',
     TOO_LARGE: 'ファイルが大きすぎます。',
     MALFORMED: '送信内容を読み取れませんでした。',

@@ -34,7 +34,9 @@ const enWords: typeof jaWords = {
       settings: {
         update: 'Workstation settings changed',
         workstation: 'Printing and stock settings changed',
+        backup_folder: 'Backup folder changed',
       },
+      backup: { take: 'Backup taken by hand' },
       logs: { export: 'Support logs exported' },
       sync: {
         enroll: 'Workstation enrolled with HQ',
@@ -91,8 +93,10 @@ const enWords: typeof jaWords = {
         update: '{who} changed the screen lock from {before} to {after}',
         workstation:
           '{who} changed the workstation settings (receipts on {layout}, printer {printer}, stock warning at {threshold} or fewer)',
+        backup_folder: '{who} changed the backup folder from {before} to {after}',
       },
       logs: { export: '{who} exported the support logs ({fileName}, {files} files)' },
+      backup: { take: '{who} took a backup now ({fileName}, in {folder})' },
       sync: {
         enroll: '{who} enrolled this workstation with HQ ({url})',
         problem_retry: '{who} sent sync problem "{name}" again (note: {note})',
@@ -141,6 +145,7 @@ const enWords: typeof jaWords = {
   },
   validation: {
     field: {
+      backupFolder: 'Enter the backup folder correctly (e.g. D:\\TokenDesk\\backups).',
       cif: 'The CIF number is 7 digits.',
       staffId: 'A staff ID is a capital letter and 3 to 5 digits (e.g. T001).',
       after: 'The place to continue the results from is not valid. Please search again.',

@@ -595,5 +595,42 @@ const en: typeof ja = {
     save: 'Save',
     saved: 'Printing and stock settings saved.',
   },
+  // ---- Backup folder, last backup, back up now (issue 12, h12) ----
+  backup: {
+    title: 'Backups',
+    hint: 'The database is backed up once a day and before each app update (database migration). Choose a folder on this PC by its full path (e.g. D:\\TokenDesk\\backups).',
+    folder: 'Backup folder',
+    current: 'Current folder',
+    defaultFolder: 'Default (beside the database)',
+    last: 'Latest backup',
+    none: 'There is no backup in this folder yet.',
+    lastAt: '{at} ({kind})',
+    kind: {
+      daily: 'daily backup',
+      premigration: 'backup before an update',
+      prerestore: 'backup before a restore',
+      manual: 'backup taken by hand',
+    },
+    save: 'Change folder',
+    saved: 'The backup folder is now {folder}. The next backups are saved there.',
+    now: 'Back up now',
+    taken: 'Backup taken ({name}).',
+    problem: {
+      not_absolute:
+        'Enter a full path that starts with a drive (or the root), like D:\\TokenDesk\\backups. Nothing was changed.',
+      not_a_folder: 'That is a file, not a folder. Nothing was changed.',
+      cannot_create:
+        'The folder could not be created. Check the place and the permissions. Nothing was changed.',
+      not_writable:
+        'This folder cannot be written to. Check the permissions or choose another folder. Nothing was changed.',
+    },
+    problemNow: {
+      not_absolute: 'The backup folder is not valid. Please choose it again.',
+      not_a_folder: 'The backup folder is not a folder. Please choose it again.',
+      cannot_create:
+        'The backup folder is missing and could not be created. Check the drive and the permissions.',
+      not_writable: 'The backup folder cannot be written to. Check the drive and the permissions.',
+    },
+  },
 }
 export default en

@@ -34,7 +34,12 @@ export default {
         totp_enrol: '承認用認証アプリの登録',
         enrol_totp: '承認用認証アプリの登録',
       },
-      settings: { update: '端末設定の変更', workstation: '印刷・在庫の端末設定の変更' },
+      settings: {
+        update: '端末設定の変更',
+        workstation: '印刷・在庫の端末設定の変更',
+        backup_folder: 'バックアップ保存先の変更',
+      },
+      backup: { take: '手動バックアップ' },
       logs: { export: 'サポート用ログの書き出し' },
       sync: {
         enroll: '本部への端末登録',
@@ -91,8 +96,10 @@ export default {
         update: '{who}が画面ロックまでの時間を {before} から {after} に変更',
         workstation:
           '{who}が端末設定を変更（領収書 {layout}、プリンター {printer}、在庫警告 {threshold}本以下）',
+        backup_folder: '{who}がバックアップの保存先を {before} から {after} に変更',
       },
       logs: { export: '{who}がサポート用ログを書き出し（{fileName}、{files}ファイル）' },
+      backup: { take: '{who}が今すぐバックアップを実行（{fileName}、保存先 {folder}）' },
       sync: {
         enroll: '{who}がこの端末を本部に登録（{url}）',
         problem_retry: '{who}が同期エラー「{name}」を再送（対応内容: {note}）',
@@ -139,6 +146,7 @@ export default {
   /** Per-field validation: the key is the field's path with '.' as '_' (paper.formNo → paper_formNo). */
   validation: {
     field: {
+      backupFolder: 'バックアップの保存先フォルダーを正しく入力してください（例: D:\\TokenDesk\\backups）。',
       cif: 'CIF番号は7桁の数字です。',
       staffId: '職員番号は英大文字1文字と数字3〜5桁です（例: T001）。',
       after: '検索結果の続きの位置が正しくありません。もう一度検索してください。',

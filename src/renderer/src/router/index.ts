@@ -93,7 +93,8 @@ const routes: RouteRecordRaw[] = [
     path: '/settings',
     name: 'settings',
     component: () => import('../views/SettingsView.vue'),
-    meta: { roles: ['admin'] },
+    // Supervisors too: they choose the backup folder (issue 12); the rest of the screen is the admin's.
+    meta: { roles: ['admin', 'supervisor'] },
   },
   {
     path: '/setup',

@@ -129,6 +129,8 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
       typeof a['printerName'] === 'string' && a['printerName'] ? a['printerName'] : t('words.defaultPrinter'),
     threshold: str(a['lowStockThreshold']),
   }),
+  'settings.backup_folder': (_r, b, a) => ({ before: str(b['folder']), after: str(a['folder']) }),
+  'backup.take': (_r, _b, a) => ({ fileName: str(a['fileName']), folder: str(a['folder']) }),
   'logs.export': (_r, _b, a) => ({
     fileName: str(a['fileName']),
     files: Array.isArray(a['files']) ? String(a['files'].length) : str(a['files']),
