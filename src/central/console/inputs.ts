@@ -84,6 +84,9 @@ export const CONSOLE_INPUTS = {
   'GET /devices/:serial': { params: z.object({ serial: key }) },
   'POST /customers/preview': { body: csvUpload },
   'POST /customers/import': { body: csvUpload },
+  // The same import in the background with a progress bar (issue 12): start, then poll the job.
+  'POST /customers/import-jobs': { body: csvUpload },
+  'GET /customers/import-jobs/:id': { params: z.object({ id: key }) },
   'GET /hq-staff': {},
   'POST /hq-staff': {
     body: z.object({
