@@ -91,6 +91,8 @@ export function ensurePostgres() {
   if (psql("select 1 from pg_roles where rolname = 'tokendesk_test'").stdout.trim() !== '1') {
     psql("create role tokendesk_test login password 'tokendesk_test' createdb")
   }
+  // A test's DROP DATABASE … WITH (FORCE) may have to end an autovacuum worker still in its database.
+  psql('grant pg_signal_backend to tokendesk_test')
   return 'postgres://tokendesk_test:tokendesk_test@127.0.0.1:5432/postgres'
 }
 

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import knex, { type Knex } from 'knex'
+import type { Knex } from 'knex'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import { migrateCentral, openCentralDb } from '../../src/central/db'
+import { migrateCentral } from '../../src/central/db'
 import { Hq } from '../../src/central/hq'
 import { buildCentral } from '../../src/central/server'
 import { createEnrollmentCode } from '../../src/central/sync'
 import { SecretBox } from '../../src/core/security/secretBox'
+import { freshCentralDatabase } from './centralDatabase'
 
 export interface TestCentral {
   url: string
@@ -29,34 +30,13 @@ export const CENTRAL_ENGINES: ('sqlite' | 'postgres')[] = process.env['TEST_POST
   ? ['sqlite', 'postgres']
   : ['sqlite']
 
-async function freshDatabase(
-  engine: 'sqlite' | 'postgres',
-  dir: string,
-): Promise<{ db: Knex; drop(): Promise<void> }> {
-  if (engine === 'sqlite')
-    return { db: openCentralDb({ dbFile: join(dir, 'central.sqlite') }), drop: async () => {} }
-  const admin = process.env['TEST_POSTGRES_URL']!
-  const name = `td_${randomBytes(6).toString('hex')}`
-  const root = knex({ client: 'pg', connection: admin })
-  await root.raw(`CREATE DATABASE ${name}`)
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  return {
-    db: openCentralDb({ databaseUrl: url.toString() }),
-    drop: async () => {
-      await root.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await root.destroy()
-    },
-  }
-}
-
 /** A real central on 127.0.0.1 with the demo bank, on a fresh database of the given engine. */
 export async function startCentral(
   engine: 'sqlite' | 'postgres' = 'sqlite',
   options: { demo?: boolean; port?: number; logger?: FastifyBaseLogger } = {},
 ): Promise<TestCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-central-'))
-  const { db, drop } = await freshDatabase(engine, dir)
+  const { db, drop } = await freshCentralDatabase(engine, dir)
   await migrateCentral(db)
   const secretBox = new SecretBox(randomBytes(32))
   const hq = new Hq(db, secretBox)
