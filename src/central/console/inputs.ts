@@ -84,7 +84,7 @@ export const CONSOLE_INPUTS = {
   'GET /devices/:serial': { params: z.object({ serial: key }) },
   'POST /customers/preview': { body: csvUpload },
   'POST /customers/import': { body: csvUpload },
-  // The same import in the background with a progress bar (issue 12): start, then poll the job.
+  // The same import in the background (issue 12's progress bar), and its progress by job ID.
   'POST /customers/import-jobs': { body: csvUpload },
   'GET /customers/import-jobs/:id': { params: z.object({ id: key }) },
   'GET /hq-staff': {},
