@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import {
   approve,
   demoBank,
@@ -8,11 +9,28 @@ import {
   supervisorCode,
   test,
   toHiragana,
+  type Desk,
 } from './desk'
 
 // Customers who may be issued a hard token, and TOTP devices in stock (the e2e clock is real time).
 const eligible = demoBank.customers.filter((c) => c.otpStatus === 'not_applied')
 const totpStock = demoBank.stock.filter((s) => s.algorithm === 'totp')
+
+/** T001 takes the customer through the wizard to a fee waiver, ready to submit for a supervisor's approval. */
+async function waiverFor(page: Page, desk: Desk, cif: string, serial: string): Promise<void> {
+  await logIn(page, desk, 'T001', 'demo-T001')
+  await expect(page.getByTestId('current-staff')).toBeVisible()
+  await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${cif}/issue`))
+  await page.getByTestId('eligibility').waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('identity-last4').fill('5555')
+  await page.keyboard.press('Enter')
+  await page.getByTestId('device-serial').fill(serial)
+  await page.getByTestId('device-otp').fill(deviceOtp(serial))
+  await page.getByTestId('device-otp').press('Enter')
+  await page.getByTestId('method-waiver').check()
+  await page.getByTestId('waiver-reason').fill('初期不良品の交換')
+}
 
 test('a teller finds a customer by kana and issues a hard token for cash, all by keyboard', async ({
   page,
@@ -93,20 +111,7 @@ test('a wrong device OTP is refused and the wizard stays on the device step', as
 })
 
 test('a supervisor waives the fee at the teller’s PC', async ({ page, desk }) => {
-  const customer = eligible[5]!
-  const serial = totpStock[2]!.serial
-  await logIn(page, desk, 'T001', 'demo-T001')
-  await expect(page.getByTestId('current-staff')).toBeVisible()
-  await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}/issue`))
-  await page.getByTestId('eligibility').waitFor()
-  await page.keyboard.press('Enter')
-  await page.getByTestId('identity-last4').fill('5555')
-  await page.keyboard.press('Enter')
-  await page.getByTestId('device-serial').fill(serial)
-  await page.getByTestId('device-otp').fill(deviceOtp(serial))
-  await page.getByTestId('device-otp').press('Enter')
-  await page.getByTestId('method-waiver').check()
-  await page.getByTestId('waiver-reason').fill('初期不良品の交換')
+  await waiverFor(page, desk, eligible[5]!.cif, totpStock[2]!.serial)
   await page.getByTestId('issue-submit').click()
 
   // The teller cannot approve their own waiver.
@@ -152,20 +157,7 @@ test('what a quick supervisor types while the approval dialog is still opening s
   page,
   desk,
 }) => {
-  const customer = eligible[6]!
-  const serial = totpStock[3]!.serial
-  await logIn(page, desk, 'T001', 'demo-T001')
-  await expect(page.getByTestId('current-staff')).toBeVisible()
-  await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${customer.cif}/issue`))
-  await page.getByTestId('eligibility').waitFor()
-  await page.keyboard.press('Enter')
-  await page.getByTestId('identity-last4').fill('5555')
-  await page.keyboard.press('Enter')
-  await page.getByTestId('device-serial').fill(serial)
-  await page.getByTestId('device-otp').fill(deviceOtp(serial))
-  await page.getByTestId('device-otp').press('Enter')
-  await page.getByTestId('method-waiver').check()
-  await page.getByTestId('waiver-reason').fill('初期不良品の交換')
+  await waiverFor(page, desk, eligible[6]!.cif, totpStock[3]!.serial)
   // The dialog's opening animation runs 50 times slower: every field is filled before it has opened,
   // as on a busy PC. The dialog must not move the focus (and the typing) back to the staff ID then.
   const cdp = await page.context().newCDPSession(page)
