@@ -59,12 +59,17 @@ export async function push(options: BenchOptions): Promise<Table[]> {
     row.push(s(pouch))
     return row
   })
+  // Growth needs two sizes; `--sizes 10000` alone prints the one row.
   const last = sizes[sizes.length - 1]!
-  const mid = sizes[sizes.length - 2]!
-  const growth: (string | number)[] = [`growth ${count(mid)} → ${count(last)}`]
-  for (const engine of engines(options.postgresUrl))
-    growth.push(ratio(cell(engine, last)! / cell(engine, mid)!), '')
-  growth.push(ratio(cell('pouch', last)! / cell('pouch', mid)!))
+  const growth: (string | number)[][] = []
+  if (sizes.length >= 2) {
+    const mid = sizes[sizes.length - 2]!
+    const row: (string | number)[] = [`growth ${count(mid)} → ${count(last)}`]
+    for (const engine of engines(options.postgresUrl))
+      row.push(ratio(cell(engine, last)! / cell(engine, mid)!), '')
+    row.push(ratio(cell('pouch', last)! / cell('pouch', mid)!))
+    growth.push(row)
+  }
   return [
     {
       title: 'Push after an outage (queue drained to central, 500 per push)',
@@ -76,7 +81,7 @@ export async function push(options: BenchOptions): Promise<Table[]> {
         ]),
         'PouchDB → express-pouchdb',
       ],
-      rows: [...rows, growth],
+      rows: [...rows, ...growth],
       note: [
         'faster than peer = PouchDB time ÷ Token Desk time in the same run, each size run SQLite, PouchDB, PostgreSQL back to back (target ≥ 2×); growth: target ≤ 5× for 5× the queue.',
         ...engines(options.postgresUrl).map(
