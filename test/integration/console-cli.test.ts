@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCentralCli } from '../support/centralCli'
 
 let dir: string
 let dbFile: string
@@ -12,32 +12,8 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** `npm run central -- …` as HQ scripts it, with --json. */
 function central(args: string[], stdin = '') {
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/central/cli.ts',
-      ...args,
-      '--db',
-      dbFile,
-      '--key-file',
-      `${dbFile}.key`,
-      '--json',
-    ],
-    {
-      input: stdin,
-      encoding: 'utf8',
-    },
-  )
-  const last = run.stdout.trim().split('\n').pop() ?? ''
-  return {
-    status: run.status,
-    json: last.startsWith('{') || last.startsWith('[') ? JSON.parse(last) : null,
-    stderr: run.stderr,
-  }
+  return runCentralCli(dbFile, args, stdin)
 }
 
 describe('HQ staff and the HQ audit from the command line', () => {
