@@ -81,23 +81,16 @@ export class PushBatchStore implements MutatorStore {
         .orderBy('issued_at', 'desc'))
         this.liveTokens.get(t.cif)!.push(tokenRow(t))
     }
-    // The CIFs' open revocations and the requests named by id, in one statement a chunk (one round trip
-    // less inside the push's transaction, which holds central's version row).
-    for (let i = 0; i < Math.max(cifParts.length, idParts.length); i++) {
-      const cifPart = cifParts[i] ?? []
-      const idPart = idParts[i] ?? []
-      for (const r of await this.trx('requests').where((q) => {
-        if (cifPart.length)
-          q.orWhere((open) =>
-            open
-              .whereIn('cif', cifPart)
-              .andWhere({ kind: 'revocation' })
-              .whereIn('state', OPEN_REVOCATION_STATES),
-          )
-        if (idPart.length) q.orWhereIn('id', idPart)
-      }))
+    // The CIFs' open revocations and the requests named by id, in two statements: joined by OR they made
+    // PostgreSQL scan the whole table (a push's cost then grew with `requests`, issue 11).
+    for (const part of cifParts)
+      for (const r of await this.trx('requests')
+        .whereIn('cif', part)
+        .andWhere({ kind: 'revocation' })
+        .whereIn('state', OPEN_REVOCATION_STATES))
         this.requests.set(r.id, requestRow(r))
-    }
+    for (const part of idParts)
+      for (const r of await this.trx('requests').whereIn('id', part)) this.requests.set(r.id, requestRow(r))
     for (const part of chunks([...staff])) {
       for (const id of part) this.staffRows.set(id, null)
       for (const s of await this.trx('staff')

@@ -121,4 +121,70 @@ describe.each(CENTRAL_ENGINES)('a push batch on %s', (engine) => {
       results: [{ id: 8, status: 'rejected' }],
     })
   })
+
+  // A branch back from a day offline pushes 500 mutations at a time, and each adds to `requests`: if a
+  // push's read of it scans the whole table, every push costs more than the last (issue 11: joined by OR
+  // with the lookup by id, the open-revocation lookup made PostgreSQL scan it).
+  it("looks up a full push's open revocations by index, with 20,000 requests on record", async () => {
+    const all = await central.db('customers').where({ branch_code: '001' }).orderBy('cif').pluck('cif')
+    const version = Number((await central.db('meta').where({ key: 'version' }).first('value')).value)
+    for (let i = 0; i < 20_000; i += 500)
+      await central.db('requests').insert(
+        Array.from({ length: 500 }, (_, j) => ({
+          id: crypto.randomUUID(),
+          kind: 'revocation',
+          cif: all[(i + j) % all.length],
+          branch_code: '001',
+          state: 'completed',
+          maker: 'T001',
+          detail_json: '{}',
+          version,
+        })),
+      )
+    // As PostgreSQL's autovacuum (or SQLite's optimize) would have done by now.
+    await central.db.raw('ANALYZE requests')
+    const inUse = await cifsIn('in_use', 500)
+    const seen: { sql: string; bindings: unknown[] }[] = []
+    const listen = (q: { sql: string; bindings?: unknown[] }) =>
+      seen.push({ sql: q.sql, bindings: q.bindings ?? [] })
+    central.db.on('query', listen)
+    const response = await post(
+      '/v1/sync/push',
+      { clientId, schemaVersion: 1, mutations: inUse.map((cif, i) => request(9 + i, cif)) },
+      auth,
+    ).finally(() => central.db.off('query', listen))
+    expect(response.status).toBe(200)
+    const reads = seen.filter((q) => /^select .* from ["`]requests["`] where .*["`]cif["`] in/i.test(q.sql))
+    expect(reads).toHaveLength(1)
+    const plan = await explain(reads[0]!.sql, reads[0]!.bindings)
+    expect(plan).toMatch(/requests_cif_index/)
+    expect(plan).not.toMatch(/Seq Scan on requests\b|^SCAN requests\b/m)
+  })
+
+  /** The plan each engine would run for a statement, one line a step. */
+  async function explain(sql: string, bindings: unknown[]): Promise<string> {
+    const client = central.db.client as {
+      acquireConnection(): Promise<unknown>
+      releaseConnection(c: unknown): Promise<void>
+    }
+    const conn = await client.acquireConnection()
+    try {
+      if (engine === 'postgres') {
+        const result = await (
+          conn as { query(s: string, b: unknown[]): Promise<{ rows: Record<string, string>[] }> }
+        ).query(`EXPLAIN ${sql}`, bindings)
+        return result.rows.map((r) => r['QUERY PLAN']).join('\n')
+      }
+      const rows = await new Promise<{ detail: string }[]>((resolve, reject) =>
+        (
+          conn as {
+            all(s: string, b: unknown[], cb: (e: Error | null, r: { detail: string }[]) => void): void
+          }
+        ).all(`EXPLAIN QUERY PLAN ${sql}`, bindings, (e, r) => (e ? reject(e) : resolve(r))),
+      )
+      return rows.map((r) => r.detail).join('\n')
+    } finally {
+      await client.releaseConnection(conn)
+    }
+  }
 })
