@@ -35,7 +35,7 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
         done: (e: Error | null, c: unknown) => void,
       ) =>
         conn.exec(
-          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
+          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
           (e) => done(e, conn),
         ),
     },
