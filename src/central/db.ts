@@ -30,6 +30,8 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
     pool: {
       min: 1,
       max: 1,
+      // A 64 MB page cache (SQLite's default is 2 MB): the indexes a push writes into (`requests` by a
+      // random id, by CIF) outgrew 2 MB during a day's drain, and each push then read more pages than the last.
       afterCreate: (
         conn: { exec(sql: string, cb: (e: Error | null) => void): void },
         done: (e: Error | null, c: unknown) => void,
