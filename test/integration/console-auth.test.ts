@@ -264,6 +264,7 @@ const MATRIX: Record<string, string[]> = {
   'GET /console/api/audit': OVERSIGHT,
   'GET /console/api/audit/verify': OVERSIGHT,
   'GET /console/api/audit-alerts': OVERSIGHT,
+  'GET /console/api/unmatched-debits': ALL,
 }
 // Reached with a session of any stage or none: sign-in itself, the session, logout, authenticator enrolment.
 const SESSION_ENDPOINTS = [

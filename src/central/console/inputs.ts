@@ -113,6 +113,7 @@ export const CONSOLE_INPUTS = {
   },
   'GET /audit/verify': {},
   'GET /audit-alerts': {},
+  'GET /unmatched-debits': {},
 } satisfies Record<string, EndpointInput>
 
 export type ConsoleRoute = keyof typeof CONSOLE_INPUTS

@@ -159,3 +159,16 @@ export interface AuditAlert {
   receivedHash: string
   detectedAt: string
 }
+
+/** 口座振替 settled at central whose receipt has not arrived (overdue: over an hour, HQ must act). */
+export interface UnmatchedDebit {
+  receiptNo: string
+  branch: string
+  workstationNo: string | null
+  workstationName: string
+  cif: string
+  account: string
+  amountYen: number
+  debitedAt: string
+  overdue: boolean
+}

@@ -80,6 +80,13 @@ const en: typeof ja = {
     detectedAt: 'detected {at}',
     hint: 'The PC no longer matches the count and last row HQ recorded at an earlier sync. The alert stays until the PC has been looked into.',
   },
+  unmatchedDebits: {
+    title: 'Account debits without a receipt',
+    hint: 'HQ debited the account, but no receipt for it has come from the branch. Past an hour, check with the branch, then refund or match it by hand.',
+    line: '{branch} PC {no} ({name}), receipt {receiptNo}: {amount} yen from account {account} of customer {cif} (debited {at})',
+    overdue: 'no receipt for over an hour',
+    waiting: 'receipt on its way',
+  },
   revocations: {
     title: 'Revocations',
     hint: 'Revocations a branch supervisor approved. Paper ones are due 14 days after the form was received. Overdue first.',

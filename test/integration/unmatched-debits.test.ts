@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { listUnmatchedDebits } from '../../src/central/unmatchedDebits'
+import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
+import { loginAt, setUpPc, type BranchPc } from '../support/branchPcs'
+import { issueHard, stockToken } from '../support/counter'
+
+const HQ_OPERATOR = { kind: 'hq' as const, staffId: 'HQ001', role: 'hq_operator' as const }
+const MINUTE = 60_000
+
+/**
+ * 口座振替 is settled at central before the branch writes the receipt. HQ sees every debit whose receipt
+ * has not reached central, flagged once it is over an hour old: the customer was charged and no receipt
+ * stands for it (the PC lost the debit's answer and the teller took cash, or the issuance was refused).
+ */
+describe.each(CENTRAL_ENGINES)('debits without a receipt, on %s', (engine) => {
+  let central: TestCentral
+  let pc: BranchPc
+  afterEach(async () => {
+    await pc?.close()
+    await central?.close()
+  })
+
+  const forHq = (minutesAfter: number, debitedAt: string) =>
+    listUnmatchedDebits({
+      db: central.db,
+      secretBox: central.secretBox,
+      actor: HQ_OPERATOR,
+      now: new Date(Date.parse(debitedAt) + minutesAfter * MINUTE),
+    })
+
+  it('lists a debit until its receipt arrives, and keeps one no receipt ever followed', async () => {
+    central = await startCentral(engine)
+    pc = await setUpPc(central, 'pc1')
+    await loginAt(pc, 't', 'T001')
+    const accounts = await central
+      .db('core_accounts')
+      .where({ closed: false })
+      .where('balance_yen', '>=', 2200)
+    const [first, second] = await central
+      .db('customers')
+      .whereIn(
+        'cif',
+        accounts.map((a) => a.cif),
+      )
+      .where({ otp_status: 'not_applied' })
+      .orderBy('cif')
+      .pluck('cif')
+    const accountOf = (cif: string) => accounts.find((a) => a.cif === cif)!.account as string
+
+    // The teller's issuance debits at central; its receipt waits in the PC's outbox.
+    const issued = await issueHard(pc, 't', first!, stockToken('totp', 0), {
+      method: 'account_debit',
+      account: accountOf(first!),
+    })
+    const receiptNo = (issued as { value: { receipt: { receiptNo: string } } }).value.receipt.receiptNo
+    const debited = (await central.db('debits').where({ receipt_no: receiptNo }).first()).debited_at as string
+    expect(await forHq(10, debited)).toEqual([
+      {
+        receiptNo,
+        branch: '001',
+        workstationNo: '01',
+        workstationName: 'pc1',
+        cif: first,
+        account: accountOf(first!),
+        amountYen: 1100,
+        debitedAt: debited,
+        overdue: false,
+      },
+    ])
+    expect(await forHq(61, debited)).toMatchObject([{ receiptNo, overdue: true }])
+
+    // A debit under the PC's next number whose answer the PC never saw: no receipt will follow it.
+    const state = await pc.services.db('sync_state').first()
+    const client = pc.services.syncClient as unknown as { credentials(s: unknown): string }
+    const lost = receiptNo.replace(/\d{4}$/, '0099')
+    const answer = await fetch(`${central.url}/v1/debit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: client.credentials(state) },
+      body: JSON.stringify({
+        clientId: state.client_id,
+        receiptNo: lost,
+        cif: second,
+        account: accountOf(second!),
+        amountYen: 1100,
+      }),
+    })
+    expect(answer.status).toBe(200)
+
+    await pc.sync()
+    expect(await central.db('receipts').where({ receipt_no: receiptNo })).toHaveLength(1)
+    expect((await forHq(120, debited)).map((d) => [d.receiptNo, d.cif, d.overdue])).toEqual([
+      [lost, second, true],
+    ])
+  })
+})
