@@ -1,21 +1,8 @@
-import { test, expect, type Browser, type Page } from '@playwright/test'
-import { authenticator } from 'otplib'
-import { DEMO_HQ_TOTP } from '../../src/central/hqStaff'
+import { test, expect } from '@playwright/test'
 import { demoCentral } from './central'
+import { hqSignIn } from './hq'
 
 type Central = Awaited<ReturnType<typeof demoCentral>>
-
-async function hqSignIn(browser: Browser, central: Central, staffId: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
-  const page = await context.newPage()
-  await page.goto(`${central.url}/console/`)
-  await page.getByTestId('login-staff-id').fill(staffId)
-  await page.getByTestId('login-password').fill(`demo-${staffId}`)
-  await page.getByTestId('login-code').fill(authenticator.generate(DEMO_HQ_TOTP))
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-hq-staff')).toContainText(staffId)
-  return page
-}
 
 /** A PC's push as the branch sends it: here only its status, with the audit count and last hash. */
 async function pushStatus(

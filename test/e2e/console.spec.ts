@@ -3,29 +3,15 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import knex from 'knex'
-import { authenticator } from 'otplib'
-import type { Browser, Page } from '@playwright/test'
-import { DEMO_HQ_TOTP } from '../../src/central/hqStaff'
+import type { Page } from '@playwright/test'
 import { demoCentral } from './central'
+import { hqSignIn } from './hq'
 import { approve, demoBank, expect, logIn, test, type Desk } from './desk'
 
 type Central = Awaited<ReturnType<typeof demoCentral>>
 
 // These tests start a central process and a branch, and drive up to three browsers: more than the default minute.
 test.describe.configure({ timeout: 150_000 })
-
-/** An HQ person signs in to the console in their own browser context (their own cookie jar). */
-async function hqSignIn(browser: Browser, central: Central, staffId: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
-  const page = await context.newPage()
-  await page.goto(`${central.url}/console/`)
-  await page.getByTestId('login-staff-id').fill(staffId)
-  await page.getByTestId('login-password').fill(`demo-${staffId}`)
-  await page.getByTestId('login-code').fill(authenticator.generate(DEMO_HQ_TOTP))
-  await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('current-hq-staff')).toContainText(staffId)
-  return page
-}
 
 async function syncNow(page: Page): Promise<void> {
   const done = page.waitForResponse(
