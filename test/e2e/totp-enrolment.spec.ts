@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { authenticator } from 'otplib'
 import knex from 'knex'
 import { expect, logIn, test, type Desk } from './desk'
@@ -45,6 +46,9 @@ test('a supervisor enrols an authenticator with their password; a wrong one enro
   )
   await page.screenshot({ path: 'test-results/totp-enrolment-wrong-password.png', fullPage: true })
   expect(await enrolmentRows(desk)).toEqual(before)
+  // Every field is labelled for a screen reader too (axe: no serious or critical problem in the card).
+  const axe = await new AxeBuilder({ page }).include('.td-totp').analyze()
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([])
 
   // The same key, now with the right password: enrolled.
   await expect(page.getByTestId('totp-password')).toBeFocused()
