@@ -30,12 +30,14 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
     pool: {
       min: 1,
       max: 1,
+      // A 64 MB page cache (SQLite's default is 2 MB): the indexes a push writes into (`requests` by a
+      // random id, by CIF) outgrew 2 MB during a day's drain, and each push then read more pages than the last.
       afterCreate: (
         conn: { exec(sql: string, cb: (e: Error | null) => void): void },
         done: (e: Error | null, c: unknown) => void,
       ) =>
         conn.exec(
-          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
+          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES};`,
           (e) => done(e, conn),
         ),
     },
