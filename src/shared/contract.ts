@@ -463,7 +463,8 @@ export const channels = {
     access: ['supervisor'],
   }),
   'auth.totpEnrolConfirm': channel({
-    input: z.object({ code: totpCode }).strict(),
+    /** The supervisor's password too: central checks it before it accepts the authenticator. */
+    input: z.object({ code: totpCode, currentPassword: password }).strict(),
     output: sessionInfo,
     access: ['supervisor'],
   }),

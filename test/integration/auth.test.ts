@@ -1,7 +1,7 @@
 import { authenticator } from 'otplib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../src/core/auditChain'
-import { snapshot, tempApp, type TempApp } from '../support/tempApp'
+import { BUSINESS_TABLES, snapshot, tempApp, type TempApp } from '../support/tempApp'
 
 let app: TempApp
 beforeEach(async () => {
@@ -156,14 +156,22 @@ describe('supervisor TOTP enrolment', () => {
     expect(qrDataUrl).toMatch(/^data:image\/png;base64,/)
 
     const before = await snapshot(app.services.db)
-    const wrong = await app.invoke('pc', 'auth.totpEnrolConfirm', { code: '000000' })
+    const wrong = await app.invoke('pc', 'auth.totpEnrolConfirm', {
+      code: '000000',
+      currentPassword: 'demo-S001',
+    })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_OTP' } })
     expect(await snapshot(app.services.db)).toBe(before)
 
     const code = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
     app.clock.advance(30_000) // 30 s later: the code’s step still overlaps the last 29 s
-    const done = await app.invoke('pc', 'auth.totpEnrolConfirm', { code })
+    const done = await app.invoke('pc', 'auth.totpEnrolConfirm', { code, currentPassword: 'demo-S001' })
     expect(done).toMatchObject({ ok: true, value: { totpEnrolled: true } })
+    // The outbox keeps the secret and the password sealed: neither is readable at rest.
+    const queued = JSON.stringify(await app.services.db('outbox').where({ name: 'staff.enrol_totp' }))
+    expect(queued).toContain('staff.enrol_totp')
+    expect(queued).not.toContain(secret)
+    expect(queued).not.toContain('demo-S001')
 
     const row = await app.services.db('staff').where({ staff_id: 'S001' }).first()
     expect(row.totp_secret_sealed).toMatch(/^v1\./)
@@ -178,10 +186,105 @@ describe('supervisor TOTP enrolment', () => {
     const secret = (start.value as { secret: string }).secret
     const code = authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
     app.clock.advance(61_000)
-    expect(await app.invoke('pc', 'auth.totpEnrolConfirm', { code })).toMatchObject({
+    expect(
+      await app.invoke('pc', 'auth.totpEnrolConfirm', { code, currentPassword: 'demo-S001' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'INVALID_OTP' },
     })
+  })
+})
+
+describe('supervisor TOTP enrolment needs the supervisor’s password', () => {
+  const enrolmentTables = BUSINESS_TABLES.filter((t) => t !== 'staff' && t !== 'audit').concat([
+    'outbox',
+    'rebase_undo',
+  ])
+  /** The staff row without the lockout counter (which a wrong password is meant to change). */
+  const credentials = async (staffId: string): Promise<Record<string, unknown>> => {
+    const row = await app.services.db('staff').where({ staff_id: staffId }).first()
+    for (const counter of ['failed_logins', 'locked_until', 'updated_at']) delete row[counter]
+    return row
+  }
+  async function started(): Promise<string> {
+    await login('S001', 'demo-S001')
+    const start = await app.invoke('pc', 'auth.totpEnrolStart', {})
+    if (!start.ok) throw new Error(start.error.message)
+    return (start.value as { secret: string }).secret
+  }
+  const codeFor = (secret: string) =>
+    authenticator.clone({ epoch: app.clock.now().getTime() }).generate(secret)
+
+  it('refuses a wrong password with nothing enrolled, and counts it like a wrong password at unlock', async () => {
+    const secret = await started()
+    const before = await snapshot(app.services.db, enrolmentTables)
+    const staffBefore = await credentials('S001')
+    const auditBefore = await app.services.db('audit').count({ n: '*' })
+    const wrong = await app.invoke('pc', 'auth.totpEnrolConfirm', {
+      code: codeFor(secret),
+      currentPassword: 'not-my-password',
+    })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } })
+    // Nothing of the enrolment: no outbox row, no enrolment audit row, the authenticator columns unchanged.
+    expect(await snapshot(app.services.db, enrolmentTables)).toBe(before)
+    expect(await credentials('S001')).toEqual(staffBefore)
+    expect(await app.services.db('outbox').where({ name: 'staff.enrol_totp' })).toEqual([])
+    expect(await app.services.db('audit').where({ action: 'staff.totp_enrol' })).toEqual([])
+    // Only the lockout's own record: the counter and one failed-attempt audit row, as unlock writes.
+    const failed = await app.services.db('audit').where({ action: 'auth.totp_enrol_failed' })
+    expect(failed).toHaveLength(1)
+    expect(await app.services.db('audit').count({ n: '*' })).toEqual([
+      { n: Number(auditBefore[0]!['n']) + 1 },
+    ])
+    expect(await app.services.db('staff').where({ staff_id: 'S001' }).first()).toMatchObject({
+      failed_logins: 1,
+      totp_enrolled_at: staffBefore['totp_enrolled_at'],
+    })
+
+    // The same enrolment goes through with the right password, and the count starts again.
+    const done = await app.invoke('pc', 'auth.totpEnrolConfirm', {
+      code: codeFor(secret),
+      currentPassword: 'demo-S001',
+    })
+    expect(done).toMatchObject({ ok: true, value: { totpEnrolled: true } })
+    expect(await app.services.db('staff').where({ staff_id: 'S001' }).first()).toMatchObject({
+      failed_logins: 0,
+    })
+    expect(await app.services.db('outbox').where({ name: 'staff.enrol_totp' })).toHaveLength(1)
+    expect(await verifyAuditChain(app.services.db, 'audit')).toMatchObject({ ok: true })
+  })
+
+  it('locks the account after five wrong passwords here, as at login, and enrols nothing', async () => {
+    const secret = await started()
+    const staffBefore = await credentials('S001')
+    for (let i = 0; i < 4; i++) {
+      expect(
+        await app.invoke('pc', 'auth.totpEnrolConfirm', { code: codeFor(secret), currentPassword: `x-${i}` }),
+      ).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } })
+    }
+    expect(
+      await app.invoke('pc', 'auth.totpEnrolConfirm', { code: codeFor(secret), currentPassword: 'x-5' }),
+    ).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } })
+    // The session ended with the lock; the login is refused until the lock runs out.
+    expect(
+      await app.invoke('pc', 'auth.totpEnrolConfirm', {
+        code: codeFor(secret),
+        currentPassword: 'demo-S001',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(await login('S001', 'demo-S001')).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } })
+    expect(await credentials('S001')).toEqual(staffBefore)
+    expect(await app.services.db('outbox').where({ name: 'staff.enrol_totp' })).toEqual([])
+  })
+
+  it('refuses a missing password as VALIDATION, before anything is checked', async () => {
+    const secret = await started()
+    const before = await snapshot(app.services.db, [...BUSINESS_TABLES, 'outbox'])
+    expect(await app.invoke('pc', 'auth.totpEnrolConfirm', { code: codeFor(secret) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', fields: { currentPassword: expect.any(String) } },
+    })
+    expect(await snapshot(app.services.db, [...BUSINESS_TABLES, 'outbox'])).toBe(before)
   })
 })
 

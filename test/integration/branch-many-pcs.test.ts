@@ -272,7 +272,7 @@ describe('a branch of several PCs and a real central', () => {
     expect(await pc2.services.db('requests').where({ cif: b }).first()).toMatchObject({ state: 'refused' })
   })
 
-  it('refuses a PC that sets another person’s password, or debits under another PC’s numbers', async () => {
+  it('refuses a PC that sets another person’s password or authenticator, or debits under another PC’s numbers', async () => {
     const state = await pc1.services.db('sync_state').first()
     const secret = pc1.services.syncClient as unknown as { credentials(s: unknown): string }
     const auth = secret.credentials(state)
@@ -303,6 +303,33 @@ describe('a branch of several PCs and a real central', () => {
     })
     expect(await forged.json()).toMatchObject({ results: [{ status: 'rejected', code: 'STALE_PASSWORD' }] })
     expect((await central.db('staff').where({ staff_id: 'S001' }).first()).password_hash).toBe(before)
+    // Nor enrol an authenticator of its choosing for a supervisor (then it could forge their approvals).
+    const authenticatorBefore = await central
+      .db('staff')
+      .where({ staff_id: 'S001' })
+      .first('totp_secret_sealed')
+    const enrol = await post('/v1/sync/push', {
+      clientId: state.client_id,
+      schemaVersion: 1,
+      mutations: [
+        {
+          id: 2,
+          name: 'staff.enrol_totp',
+          args: {
+            staffId: 'S001',
+            totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+            currentPassword: 'a guess',
+            enrolledAt: '2026-11-25T01:00:00Z',
+          },
+          createdAt: '2026-11-25T01:00:00Z',
+          actor: 'S001',
+        },
+      ],
+    })
+    expect(await enrol.json()).toMatchObject({ results: [{ status: 'rejected', code: 'STALE_PASSWORD' }] })
+    expect(await central.db('staff').where({ staff_id: 'S001' }).first('totp_secret_sealed')).toEqual(
+      authenticatorBefore,
+    )
     const [cif] = await cifsIn('not_applied', 1)
     const account = (await central.db('core_accounts').where({ cif }).first()).account
     const balance = (await central.db('core_accounts').where({ account }).first()).balance_yen
@@ -431,9 +458,17 @@ describe('a branch of several PCs and a real central', () => {
     const started = await pc1.invoke('s', 'auth.totpEnrolStart', {})
     const secret = (started as { value: { secret: string } }).value.secret
     const code = authenticator.clone({ epoch: pc1.clock.now().getTime() }).generate(secret)
-    expect(await pc1.invoke('s', 'auth.totpEnrolConfirm', { code })).toMatchObject({ ok: true })
-    expect(JSON.stringify(await pc1.services.db('outbox').select('args_json'))).not.toContain(secret)
+    // The supervisor proves it with their password; central checks it again before it takes the secret.
+    expect(
+      await pc1.invoke('s', 'auth.totpEnrolConfirm', { code, currentPassword: 'demo-S002' }),
+    ).toMatchObject({ ok: true })
+    const queued = JSON.stringify(await pc1.services.db('outbox').select('args_json'))
+    expect(queued).not.toContain(secret)
+    expect(queued).not.toContain('demo-S002')
     await pc1.sync()
+    expect(await central.db('mutations').where({ name: 'staff.enrol_totp' }).first()).toMatchObject({
+      status: 'applied',
+    })
     await pc2.sync()
     const [cif] = await cifsIn('in_use', 1)
     const request = await pc2.invoke('t', 'revocations.request', {

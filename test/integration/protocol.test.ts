@@ -305,6 +305,63 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
     expect(received).toBe(6000)
   })
 
+  /**
+   * A PC's own credentials changes: the actor is not proof, so central checks the person's current password
+   * against its own hash (change_password since issue 8; enrol_totp now too, or a modified PC could enrol
+   * a secret of its choosing for any supervisor and forge their approvals).
+   */
+  it('takes a supervisor’s authenticator only with their current password, and changes nothing otherwise', async () => {
+    const code = await central.enrollmentCode('001')
+    const pc = (await (
+      await post('/v1/enroll', { branchCode: '001', enrollmentCode: code, workstationName: 'pc-totp' })
+    ).json()) as { clientId: string; secret: string }
+    const pcAuth = `Bearer ${pc.clientId}.${pc.secret}`
+    const authenticatorOf = async (staffId: string) =>
+      central
+        .db('staff')
+        .where({ staff_id: staffId })
+        .first('totp_secret_sealed', 'totp_enrolled_at', 'password_hash', 'version')
+    const enrol = (id: number, args: Record<string, unknown>) =>
+      mutation(
+        id,
+        'staff.enrol_totp',
+        {
+          staffId: 'S002',
+          totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+          enrolledAt: '2026-11-25T02:00:00Z',
+          ...args,
+        },
+        'S002',
+      )
+    const push = async (m: object) =>
+      (await (
+        await post('/v1/sync/push', { clientId: pc.clientId, schemaVersion: 1, mutations: [m] }, pcAuth)
+      ).json()) as {
+        results: { status: string; code?: string }[]
+      }
+    const before = await authenticatorOf('S002')
+
+    expect(await push(enrol(1, { currentPassword: 'a guess' }))).toMatchObject({
+      results: [{ id: 1, status: 'rejected', code: 'STALE_PASSWORD' }],
+    })
+    expect(await authenticatorOf('S002')).toEqual(before)
+    expect(await push(enrol(2, {}))).toMatchObject({
+      results: [{ id: 2, status: 'rejected', code: 'VALIDATION' }],
+    })
+    expect(await authenticatorOf('S002')).toEqual(before)
+
+    expect(await push(enrol(3, { currentPassword: 'demo-S002' }))).toMatchObject({
+      results: [{ id: 3, status: 'applied' }],
+    })
+    const after = await authenticatorOf('S002')
+    expect(after.totp_enrolled_at).toBe('2026-11-25T02:00:00Z')
+    expect(after.totp_secret_sealed).not.toBe(before.totp_secret_sealed)
+    expect(central.secretBox.open(after.totp_secret_sealed, 'totp:S002').toString('utf8')).toBe(
+      'JBSWY3DPEHPK3PXPJBSWY3DP',
+    )
+    expect(after.password_hash).toBe(before.password_hash)
+  })
+
   async function secondIn(status: string): Promise<string> {
     const rows = await central
       .db('customers')

@@ -65,6 +65,7 @@ describe('at the branch, through the handler table', () => {
       const { secret } = start.value as { secret: string }
       const confirmed = await app.invoke(`enrol-${c.skewSeconds}`, 'auth.totpEnrolConfirm', {
         code: authenticatorCodeAt(secret, c.deviceMs),
+        currentPassword: 'demo-S002',
       })
       expect(confirmed, describeSkew(c)).toMatchObject(
         c.accepted ? { ok: true } : { ok: false, error: { code: 'INVALID_OTP' } },

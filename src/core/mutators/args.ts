@@ -116,5 +116,11 @@ export const changePasswordArgs = z
   })
   .strict()
 export const enrolTotpArgs = z
-  .object({ staffId, totpSecret: z.string().regex(/^[A-Z2-7]{16,64}$/), enrolledAt: instant })
+  .object({
+    staffId,
+    totpSecret: z.string().regex(/^[A-Z2-7]{16,64}$/),
+    /** The supervisor's password: central checks it, so no PC can enrol an authenticator for them alone. */
+    currentPassword: z.string().min(1).max(128),
+    enrolledAt: instant,
+  })
   .strict()

@@ -52,7 +52,7 @@ export const MUTATORS: Record<MutationName, Mutator> = {
     'passwordHash',
     'currentPassword',
   ]),
-  'staff.enrol_totp': mutator(args.enrolTotpArgs, enrolTotp, ['totpSecret']),
+  'staff.enrol_totp': mutator(args.enrolTotpArgs, enrolTotp, ['totpSecret', 'currentPassword']),
 }
 
 export function isMutationName(name: string): name is MutationName {

@@ -41,9 +41,15 @@ export async function changePassword(
   await ctx.store.setPassword(args.staffId, args.passwordHash, args.changedAt)
 }
 
+/**
+ * The actor is not proof: a PC names whoever it likes. Central checks the supervisor's password against
+ * its own hash, so a modified PC cannot enrol a secret of its choosing and then forge their approvals.
+ */
 export async function enrolTotp(ctx: MutationContext, args: z.output<typeof enrolTotpArgs>): Promise<void> {
   const staff = await ownStaff(ctx, args.staffId)
   if (staff.role !== 'supervisor')
     throw new Rejection('FORBIDDEN', 'only supervisors approve with an authenticator')
+  if (ctx.side === 'central' && !(await verifyPassword(args.currentPassword, staff.passwordHash)))
+    throw new Rejection('STALE_PASSWORD', 'the password given is not the current one')
   await ctx.store.setAuthenticator(args.staffId, args.totpSecret, args.enrolledAt)
 }

@@ -55,7 +55,8 @@ const implementation: Implementation = {
     return {}
   },
   'auth.totpEnrolStart': (s, { session }) => s.auth.startTotpEnrolment(session!),
-  'auth.totpEnrolConfirm': (s, { session, input }) => s.auth.confirmTotpEnrolment(session!, input.code),
+  'auth.totpEnrolConfirm': (s, { session, input }) =>
+    s.auth.confirmTotpEnrolment(session!, input.code, input.currentPassword),
   'customers.getByCif': (s, { input }) => s.customers.getByCif(input.cif),
   'customers.search': (s, { input }) => s.customers.search(input.query, input.page, input.after),
   'customers.file': (s, { input }) => s.customers.file(input.cif),

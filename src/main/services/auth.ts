@@ -177,9 +177,16 @@ export class AuthService {
     return { secret, otpauthUrl, qrDataUrl }
   }
 
-  async confirmTotpEnrolment(session: Session, code: string): Promise<SessionInfo> {
+  /**
+   * The supervisor proves the enrolment with their password as well as a code from the new secret:
+   * central checks the password again (the actor alone is no proof). A wrong password here counts toward
+   * the login lockout like unlocking or changing the password, so this screen is no way round the lockout.
+   */
+  async confirmTotpEnrolment(session: Session, code: string, currentPassword: string): Promise<SessionInfo> {
     const secret = session.pendingTotpSecret
     if (!secret) throw new DomainError('CONFLICT', 'start the enrolment first')
+    const staff = await this.loadStaff(session.staffId)
+    await this.checkPassword(staff, currentPassword, 'auth.totp_enrol_failed')
     if (!this.totpMatches(secret, code)) throw new DomainError('INVALID_OTP', 'the code does not match')
     const now = this.clock.now().toISOString()
     await this.db.transaction(async (trx) => {
@@ -188,10 +195,11 @@ export class AuthService {
       await this.mutations.commit(
         trx,
         'staff.enrol_totp',
-        { staffId: session.staffId, totpSecret: secret, enrolledAt: now },
+        { staffId: session.staffId, totpSecret: secret, currentPassword, enrolledAt: now },
         session.staffId,
         { cif: null },
       )
+      await this.saveCounter(trx, session.staffId, AFTER_GOOD_PASSWORD)
       await this.audit.append(trx, {
         actor: session.staffId,
         action: 'staff.totp_enrol',

@@ -22,6 +22,7 @@ const enWords: typeof jaWords = {
         login_failed: 'Failed login',
         unlock_failed: 'Failed unlock',
         password_change_failed: 'Failed password change',
+        totp_enrol_failed: 'Failed authenticator enrolment',
         account_locked: 'Account locked',
       },
       approval: { failed: 'Failed supervisor approval', locked: 'Supervisor approvals locked' },
@@ -77,6 +78,7 @@ const enWords: typeof jaWords = {
         login_failed: '{who}: wrong password at login ({count} in a row)',
         unlock_failed: '{who}: wrong password at unlock ({count} in a row)',
         password_change_failed: '{who}: wrong current password when changing it ({count} in a row)',
+        totp_enrol_failed: '{who}: wrong password when enrolling an authenticator app ({count} in a row)',
         account_locked: '{who} locked until {until} ({count} wrong passwords)',
       },
       approval: {
@@ -236,6 +238,7 @@ const enWords: typeof jaWords = {
     CHECKER_REQUIRED: 'No approver was recorded.',
     MAKER_IS_CHECKER: 'The maker and the approver are the same person.',
     CHECKER_NOT_SUPERVISOR: 'The approver is not a supervisor.',
+    STALE_PASSWORD: 'The password does not match HQ’s record (it may have been changed at HQ).',
     other: 'HQ did not accept this change.',
   },
   resolution: { retry: 'Sent again', accept: 'Rejection accepted' },

@@ -102,6 +102,10 @@ const en: typeof ja = {
     totpCode: 'The 6-digit code the app shows',
     totpConfirm: 'Enrol',
     totpDone: 'The authenticator app is enrolled.',
+    totpPassword: 'Password',
+    totpPasswordHint: 'To prove it is you, also enter the password you log in with.',
+    totpWrongPassword: 'The password is wrong. The authenticator app was not enrolled.',
+    totpIncomplete: 'Enter your password and the 6-digit code.',
   },
   settings: {
     title: 'Workstation',

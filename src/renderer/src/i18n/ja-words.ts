@@ -25,6 +25,7 @@ export default {
         login_failed: 'ログイン失敗',
         unlock_failed: 'ロック解除失敗',
         password_change_failed: 'パスワード変更失敗',
+        totp_enrol_failed: '認証アプリ登録失敗',
         account_locked: 'アカウントロック',
       },
       approval: { failed: '役席者承認の失敗', locked: '役席者承認のロック' },
@@ -80,6 +81,7 @@ export default {
         login_failed: '{who}のログイン失敗（連続 {count}回）',
         unlock_failed: '{who}のロック解除失敗（連続 {count}回）',
         password_change_failed: '{who}のパスワード変更失敗（現在のパスワード誤り、連続 {count}回）',
+        totp_enrol_failed: '{who}の承認用認証アプリ登録失敗（パスワード誤り、連続 {count}回）',
         account_locked: '{who}のアカウントを{until}までロック（パスワード誤り {count}回）',
       },
       approval: {
@@ -239,6 +241,7 @@ export default {
     CHECKER_REQUIRED: '承認者の記録がありません。',
     MAKER_IS_CHECKER: '受付者と承認者が同じです。',
     CHECKER_NOT_SUPERVISOR: '承認者が役席者ではありません。',
+    STALE_PASSWORD: 'パスワードが本部の記録と一致しません（本部でパスワードが変更された可能性があります）。',
     other: '本部がこの変更を受け付けませんでした。',
   },
   resolution: { retry: '再送済', accept: '却下を受入れ済' },

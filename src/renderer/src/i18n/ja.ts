@@ -102,6 +102,10 @@ export default {
     totpCode: '認証アプリに表示された6桁のコード',
     totpConfirm: '登録する',
     totpDone: '認証アプリを登録しました。',
+    totpPassword: 'パスワード',
+    totpPasswordHint: 'ご本人の確認のため、ログインに使うパスワードも入力してください。',
+    totpWrongPassword: 'パスワードが正しくありません。認証アプリは登録されていません。',
+    totpIncomplete: 'パスワードと6桁のコードを入力してください。',
   },
   settings: {
     title: '端末設定',

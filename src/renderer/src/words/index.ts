@@ -109,6 +109,7 @@ const AUDIT_PARAMS: Record<string, (row: AuditLike, before: Obj, after: Obj) => 
   'auth.login_failed': (_r, _b, a) => ({ count: str(a['failedLogins']) }),
   'auth.unlock_failed': (_r, _b, a) => ({ count: str(a['failedLogins']) }),
   'auth.password_change_failed': (_r, _b, a) => ({ count: str(a['failedLogins']) }),
+  'auth.totp_enrol_failed': (_r, _b, a) => ({ count: str(a['failedLogins']) }),
   'auth.account_locked': (_r, _b, a) => ({
     count: str(a['failedLogins']),
     until: typeof a['lockedUntil'] === 'string' ? formatDateTime(a['lockedUntil']) : t('words.none'),
