@@ -277,6 +277,21 @@ describe('supervisor TOTP enrolment needs the supervisor’s password', () => {
     expect(await app.services.db('outbox').where({ name: 'staff.enrol_totp' })).toEqual([])
   })
 
+  it('locks after five wrong passwords sent all at once (a script cannot outrun the count)', async () => {
+    const secret = await started()
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.invoke('pc', 'auth.totpEnrolConfirm', { code: codeFor(secret), currentPassword: `guess-${i}` }),
+      ),
+    )
+    const codes = answers.map((a) => (a.ok ? 'OK' : a.error.code))
+    expect(codes.slice(0, 4)).toEqual(Array(4).fill('INVALID_CREDENTIALS'))
+    expect(codes[4]).toBe('ACCOUNT_LOCKED')
+    expect(codes.filter((c) => c === 'OK')).toEqual([])
+    expect((await app.services.db('staff').where({ staff_id: 'S001' }).first()).locked_until).not.toBeNull()
+    expect(await app.services.db('outbox').where({ name: 'staff.enrol_totp' })).toEqual([])
+  })
+
   it('refuses a missing password as VALIDATION, before anything is checked', async () => {
     const secret = await started()
     const before = await snapshot(app.services.db, [...BUSINESS_TABLES, 'outbox'])

@@ -120,6 +120,7 @@ const PASSWORD_CHECKS: Partial<Record<ChannelName, (call: Call<ChannelName>) => 
   'auth.login': (call) => (call.input as { staffId: string }).staffId,
   'auth.unlock': (call) => call.session?.staffId,
   'auth.changePassword': (call) => call.session?.staffId,
+  'auth.totpEnrolConfirm': (call) => call.session?.staffId,
 }
 
 /** What a session may call while HQ's one-time password waits to be changed. */
