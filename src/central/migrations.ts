@@ -252,12 +252,38 @@ const m006AuditAlerts: Knex.Migration = {
   },
 }
 
+/**
+ * Debits whose receipt never came (src/central/unmatchedDebits.ts): what HQ did about each, and when each PC
+ * last sent everything it held (a push whose batch was its whole queue).
+ */
+const m007DebitResolutions: Knex.Migration = {
+  async up(db) {
+    await db.schema.alterTable('clients', (t) => {
+      t.string('queue_emptied_at')
+    })
+    await db.schema.createTable('debit_resolutions', (t) => {
+      t.string('receipt_no').primary().references('debits.receipt_no')
+      t.string('how').notNullable()
+      t.string('note', 200).notNullable()
+      t.string('resolved_by').notNullable()
+      t.string('resolved_at').notNullable()
+    })
+  },
+  async down(db) {
+    await db.schema.dropTableIfExists('debit_resolutions')
+    await db.schema.alterTable('clients', (t) => {
+      t.dropColumn('queue_emptied_at')
+    })
+  },
+}
+
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001_central': m001,
   '002_workstations': m002,
   '003_hq_console': m003HqConsole,
   '005_speed': m005,
   '006_h10_audit_alerts': m006AuditAlerts,
+  '007_debit_resolutions': m007DebitResolutions,
 }
 
 export const centralMigrationSource: Knex.MigrationSource<string> = {

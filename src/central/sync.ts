@@ -172,6 +172,8 @@ export async function push(
         ? {
             queue_depth: body.status.queueDepth,
             oldest_pending_at: body.status.oldestPendingAt,
+            // The PC's queue counts this batch: when the batch is all of it, the PC held nothing else.
+            ...(body.status.queueDepth <= body.mutations.length ? { queue_emptied_at: at } : {}),
             app_version: body.status.appVersion,
             ...(broken
               ? {}

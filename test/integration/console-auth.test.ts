@@ -264,7 +264,8 @@ const MATRIX: Record<string, string[]> = {
   'GET /console/api/audit': OVERSIGHT,
   'GET /console/api/audit/verify': OVERSIGHT,
   'GET /console/api/audit-alerts': OVERSIGHT,
-  'GET /console/api/unmatched-debits': ALL,
+  'GET /console/api/unmatched-debits': DESK,
+  'POST /console/api/unmatched-debits/:receiptNo/resolve': DESK,
 }
 // Reached with a session of any stage or none: sign-in itself, the session, logout, authenticator enrolment.
 const SESSION_ENDPOINTS = [

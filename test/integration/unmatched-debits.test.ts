@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { listUnmatchedDebits } from '../../src/central/unmatchedDebits'
+import { listUnmatchedDebits, resolveUnmatchedDebit } from '../../src/central/unmatchedDebits'
+import { HqError } from '../../src/central/hqError'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
 import { loginAt, setUpPc, type BranchPc } from '../support/branchPcs'
 import { issueHard, stockToken } from '../support/counter'
@@ -9,8 +10,9 @@ const MINUTE = 60_000
 
 /**
  * 口座振替 is settled at central before the branch writes the receipt. HQ sees every debit whose receipt
- * has not reached central, flagged once it is over an hour old: the customer was charged and no receipt
- * stands for it (the PC lost the debit's answer and the teller took cash, or the issuance was refused).
+ * has not reached central: waiting (under an hour), not sent (the PC has not sent all its work since: it
+ * may still hold the receipt), or overdue — the customer was charged and no receipt stands for it (the PC
+ * lost the debit's answer and the teller took cash, or the issuance was refused). HQ records what it did.
  */
 describe.each(CENTRAL_ENGINES)('debits without a receipt, on %s', (engine) => {
   let central: TestCentral
@@ -20,15 +22,16 @@ describe.each(CENTRAL_ENGINES)('debits without a receipt, on %s', (engine) => {
     await central?.close()
   })
 
+  const hqAt = (minutesAfter: number, debitedAt: string) => ({
+    db: central.db,
+    secretBox: central.secretBox,
+    actor: HQ_OPERATOR,
+    now: new Date(Date.parse(debitedAt) + minutesAfter * MINUTE),
+  })
   const forHq = (minutesAfter: number, debitedAt: string) =>
-    listUnmatchedDebits({
-      db: central.db,
-      secretBox: central.secretBox,
-      actor: HQ_OPERATOR,
-      now: new Date(Date.parse(debitedAt) + minutesAfter * MINUTE),
-    })
+    listUnmatchedDebits(hqAt(minutesAfter, debitedAt))
 
-  it('lists a debit until its receipt arrives, and keeps one no receipt ever followed', async () => {
+  it('lists a debit until its receipt arrives; one no receipt follows stays until HQ records what it did', async () => {
     central = await startCentral(engine)
     pc = await setUpPc(central, 'pc1')
     await loginAt(pc, 't', 'T001')
@@ -64,10 +67,12 @@ describe.each(CENTRAL_ENGINES)('debits without a receipt, on %s', (engine) => {
         account: accountOf(first!),
         amountYen: 1100,
         debitedAt: debited,
-        overdue: false,
+        state: 'waiting',
+        lastSeenAt: expect.any(String),
       },
     ])
-    expect(await forHq(61, debited)).toMatchObject([{ receiptNo, overdue: true }])
+    // An hour on, the PC has not sent its queue since: the receipt may still be in it.
+    expect(await forHq(61, debited)).toMatchObject([{ receiptNo, state: 'notSent' }])
 
     // A debit under the PC's next number whose answer the PC never saw: no receipt will follow it.
     const state = await pc.services.db('sync_state').first()
@@ -88,8 +93,37 @@ describe.each(CENTRAL_ENGINES)('debits without a receipt, on %s', (engine) => {
 
     await pc.sync()
     expect(await central.db('receipts').where({ receipt_no: receiptNo })).toHaveLength(1)
-    expect((await forHq(120, debited)).map((d) => [d.receiptNo, d.cif, d.overdue])).toEqual([
-      [lost, second, true],
+    // The PC has since sent everything it held, and no receipt came for the second debit.
+    expect((await forHq(120, debited)).map((d) => [d.receiptNo, d.cif, d.state])).toEqual([
+      [lost, second, 'overdue'],
     ])
+
+    // HQ refunds it and records so, in HQ's audit; it leaves the list. Nothing else can be resolved.
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: HqError) => e.code,
+      )
+    const before = await central.db('debit_resolutions').count({ n: '*' })
+    expect(
+      await refusal(resolveUnmatchedDebit(hqAt(120, debited), receiptNo, { how: 'matched', note: '' })),
+    ).toBe('RECEIPT_ARRIVED')
+    expect(
+      await refusal(
+        resolveUnmatchedDebit(hqAt(120, debited), '001-01-20991231-0001', { how: 'refunded', note: '' }),
+      ),
+    ).toBe('NOT_FOUND')
+    const admin = {
+      ...hqAt(120, debited),
+      actor: { kind: 'hq' as const, staffId: 'HQ201', role: 'hq_admin' as const },
+    }
+    expect(await refusal(resolveUnmatchedDebit(admin, lost, { how: 'refunded', note: '' }))).toBe('FORBIDDEN')
+    expect(await central.db('debit_resolutions').count({ n: '*' })).toEqual(before)
+    await resolveUnmatchedDebit(hqAt(125, debited), lost, { how: 'refunded', note: '支店に確認のうえ返金' })
+    expect(await forHq(130, debited)).toEqual([])
+    expect(
+      await refusal(resolveUnmatchedDebit(hqAt(130, debited), lost, { how: 'refunded', note: '' })),
+    ).toBe('ALREADY_RESOLVED')
+    expect(await central.db('hq_audit').where({ action: 'debit.resolve', entity_key: lost })).toHaveLength(1)
   })
 })

@@ -114,6 +114,10 @@ export const CONSOLE_INPUTS = {
   'GET /audit/verify': {},
   'GET /audit-alerts': {},
   'GET /unmatched-debits': {},
+  'POST /unmatched-debits/:receiptNo/resolve': {
+    params: z.object({ receiptNo: key }),
+    body: z.object({ how: z.enum(['refunded', 'matched']), note: z.string().trim().max(200) }),
+  },
 } satisfies Record<string, EndpointInput>
 
 export type ConsoleRoute = keyof typeof CONSOLE_INPUTS

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { HQ_ROLES, type HqRole } from '../hqActor'
 import { listHqAudit, verifyHqAudit } from '../hqAudit'
 import { listAuditAlerts } from '../auditAlerts'
-import { listUnmatchedDebits } from '../unmatchedDebits'
+import { listUnmatchedDebits, resolveUnmatchedDebit } from '../unmatchedDebits'
 import { addBranch, issueEnrolmentCode, listBranches, overview, revokeWorkstation } from '../hqBranches'
 import { listBranchStaff } from '../hqBranchStaff'
 import { importCustomerCsv, previewCustomerCsv } from '../hqCustomers'
@@ -214,8 +214,13 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleDeps): voi
   endpoint('GET', '/audit/verify', OVERSIGHT, ({ ctx }) => verifyHqAudit(ctx.db))
   // Branch PCs whose audit log was cut short or rewritten after central anchored it (issue 10).
   endpoint('GET', '/audit-alerts', OVERSIGHT, ({ ctx }) => listAuditAlerts(ctx))
-  // 口座振替 settled at central whose receipt never came: the customer was charged for nothing yet.
-  endpoint('GET', '/unmatched-debits', ANY_HQ, ({ ctx }) => listUnmatchedDebits(ctx))
+  // 口座振替 settled at central whose receipt never came: the customer was charged and no receipt stands.
+  endpoint('GET', '/unmatched-debits', DESK, ({ ctx }) => listUnmatchedDebits(ctx))
+  endpoint('POST', '/unmatched-debits/:receiptNo/resolve', DESK, async ({ ctx, params, body }) => {
+    const input = parse(CONSOLE_INPUTS['POST /unmatched-debits/:receiptNo/resolve'].body, body)
+    await resolveUnmatchedDebit(ctx, params['receiptNo']!, input)
+    return { receiptNo: params['receiptNo'], resolved: input.how }
+  })
 
   // An unknown API path answers in the console's shape rather than Fastify's.
   app.all(`${CONSOLE_API}/*`, (_request, reply) => refuse(reply, 'NOT_FOUND'))

@@ -160,7 +160,7 @@ export interface AuditAlert {
   detectedAt: string
 }
 
-/** 口座振替 settled at central whose receipt has not arrived (overdue: over an hour, HQ must act). */
+/** 口座振替 settled at central whose receipt has not arrived (src/central/unmatchedDebits.ts). */
 export interface UnmatchedDebit {
   receiptNo: string
   branch: string
@@ -170,5 +170,6 @@ export interface UnmatchedDebit {
   account: string
   amountYen: number
   debitedAt: string
-  overdue: boolean
+  state: 'waiting' | 'notSent' | 'overdue'
+  lastSeenAt: string | null
 }
