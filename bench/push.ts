@@ -8,14 +8,8 @@ import { count, ratio, s, type BenchOptions, type Table } from './lib/report'
 
 export async function push(options: BenchOptions): Promise<Table[]> {
   const sizes = options.sizes ?? (options.smoke ? [10, 20, 40] : [1_000, 10_000, 50_000])
-  const last = sizes[sizes.length - 1]!
-  // The largest size is one long drain (its tenths show whether it is steady); a smaller one is the mean
-  // of three, so one busy second of a shared machine cannot swing a sub-second figure, and the growth
-  // ratio compares like with like (a long drain is itself an average over its pushes).
-  const repeats = (size: number) => (options.smoke || size === last ? 1 : 3)
-  const needed = sizes.reduce((a, size) => a + size * repeats(size), 0)
-  const times = new Map<string, number[]>()
-  const record = (key: string, ms: number) => times.set(key, [...(times.get(key) ?? []), ms])
+  const needed = sizes.reduce((a, b) => a + b, 0)
+  const times = new Map<string, number>()
   const tenths = new Map<string, number[]>()
   // Both centrals are up at once so each size runs Token Desk, the peer, Token Desk again (SQLite,
   // PouchDB, PostgreSQL) back to back: the machine's load, which changes minute by minute on a shared
@@ -39,25 +33,22 @@ export async function push(options: BenchOptions): Promise<Table[]> {
       offsets.set(engine, offset + size)
       const start = performance.now()
       const result = await pc.drain(queue)
-      record(`${engine}:${size}`, performance.now() - start)
+      times.set(`${engine}:${size}`, performance.now() - start)
       tenths.set(engine, result.tenths)
       if (result.applied !== size) throw new Error(`${engine}: ${result.rejected} of ${size} refused`)
     }
-    for (const size of sizes)
-      for (let r = 0; r < repeats(size); r++) {
-        const [first, ...others] = engines(options.postgresUrl)
-        await drain(first!, size)
-        record(`pouch:${size}`, await pouchReplicate(size))
-        for (const engine of others) await drain(engine, size)
-      }
+    for (const size of sizes) {
+      const [first, ...others] = engines(options.postgresUrl)
+      await drain(first!, size)
+      times.set(`pouch:${size}`, await pouchReplicate(size))
+      for (const engine of others) await drain(engine, size)
+    }
   } finally {
     for (const bench of centrals.values()) await bench.close()
     await stopPouchPeer()
   }
 
-  const all = (engine: Engine | 'pouch', size: number) => times.get(`${engine}:${size}`)!
-  const cell = (engine: Engine | 'pouch', size: number) =>
-    all(engine, size).reduce((a, b) => a + b, 0) / all(engine, size).length
+  const cell = (engine: Engine | 'pouch', size: number) => times.get(`${engine}:${size}`)
   const rows = sizes.map((size) => {
     const pouch = cell('pouch', size)!
     const row: (string | number)[] = [count(size)]
@@ -69,6 +60,7 @@ export async function push(options: BenchOptions): Promise<Table[]> {
     return row
   })
   // Growth needs two sizes; `--sizes 10000` alone prints the one row.
+  const last = sizes[sizes.length - 1]!
   const growth: (string | number)[][] = []
   if (sizes.length >= 2) {
     const mid = sizes[sizes.length - 2]!
@@ -92,21 +84,6 @@ export async function push(options: BenchOptions): Promise<Table[]> {
       rows: [...rows, ...growth],
       note: [
         'faster than peer = PouchDB time ÷ Token Desk time in the same run, each size run SQLite, PouchDB, PostgreSQL back to back (target ≥ 2×); growth: target ≤ 5× for 5× the queue.',
-        ...sizes
-          .filter((size) => repeats(size) > 1)
-          .map(
-            (size) =>
-              `${count(size)}: the mean of ${repeats(size)} drains — ${(
-                ['pouch', ...engines(options.postgresUrl)] as const
-              )
-                .map(
-                  (e) =>
-                    `${e === 'pouch' ? 'PouchDB' : e === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${all(e, size)
-                      .map((t) => s(t))
-                      .join(', ')}`,
-                )
-                .join('; ')}.`,
-          ),
         ...engines(options.postgresUrl).map(
           (e) =>
             `Each tenth of the ${count(last)} drain on ${e === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: ${tenths

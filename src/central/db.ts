@@ -8,18 +8,12 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     return knex({
       client: 'pg',
-      connection: url,
-      pool: {
-        min: 0,
-        max: 10,
-        // Central's working set is in memory or on SSD. With PostgreSQL's default (4, for spinning disks)
-        // a push's lookup of 500 keys was planned as a scan of the whole table while the table was under
-        // ~50,000 rows, so every push cost more than the last (issue 11); 1.1 is the usual SSD setting.
-        afterCreate: (
-          conn: { query(sql: string, cb: (e: Error | null) => void): void },
-          done: (e: Error | null, c: unknown) => void,
-        ) => conn.query('SET random_page_cost = 1.1', (e) => done(e, conn)),
-      },
+      // Central's working set is in memory or on SSD. With PostgreSQL's default random_page_cost (4, for
+      // spinning disks) a push's lookup of 500 keys was planned as a scan of the whole table while the
+      // table was small or its statistics stale, so every push cost more than the last (issue 11). 1.1 is
+      // the usual SSD setting; it is set per connection at startup and weighs on every central query.
+      connection: { connectionString: url, options: '-c random_page_cost=1.1' },
+      pool: { min: 0, max: 10 },
     })
   }
   if (!options.dbFile) throw new Error('give --db FILE or set DATABASE_URL to a PostgreSQL URL')
