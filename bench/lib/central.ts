@@ -2,6 +2,7 @@
 // branch 001 (the demo generator's data under CIFs from 3000001), on SQLite or PostgreSQL. The
 // benchmarks talk to it only over HTTP with the sync protocol, so they measure whatever central runs.
 import { demoCustomers } from '../../src/core/demo/generator'
+import { newRequestId } from '../../src/core/requestId'
 import { insertRows } from '../../src/main/demo/seedDemo'
 import { MAX_MUTATIONS_PER_PUSH, SCHEMA_VERSION, type Mutation } from '../../src/shared/syncProtocol'
 import { startCentral, type TestCentral } from '../../test/support/central'
@@ -168,7 +169,7 @@ export class Workstation {
       id: this.nextId++,
       name: 'revocation.request' as const,
       args: {
-        requestId: crypto.randomUUID(),
+        requestId: newRequestId(),
         cif,
         tokenUid: null,
         channel: 'in_person',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { ApprovalInput } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/domain'
@@ -16,6 +15,7 @@ import type { Connectivity } from './connectivity'
 import type { LocalMutations } from '../sync/localMutations'
 import { receiptDocument } from './receiptRows'
 import type { Session } from './sessions'
+import { newRequestId } from '../../core/requestId'
 
 export type Payment =
   | { method: 'cash'; tenderedYen: number }
@@ -181,7 +181,7 @@ export class IssuanceService {
       if (approval) await this.approvals.consume(trx, approval)
 
       const at = now.toISOString()
-      const requestId = randomUUID()
+      const requestId = newRequestId()
       const receiptNo = debitedReceiptNo ?? (await this.nextReceiptNo(trx, session, date))
       if (debitedReceiptNo) await trx('debit_reservations').where({ receipt_no: debitedReceiptNo }).delete()
       await this.mutations.commit(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { ApprovalInput, RevocationDetail, RevocationSummary } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/domain'
@@ -21,6 +20,7 @@ import { SUSPENSION_PRIORITY } from './outbox'
 import { withdrawalNeedsChecker } from '../../core/duties'
 import type { LocalMutations } from '../sync/localMutations'
 import type { Session } from './sessions'
+import { newRequestId } from '../../core/requestId'
 
 type Db = Knex | Knex.Transaction
 
@@ -49,7 +49,7 @@ export class RevocationService {
 
   /** Recorded as waiting for branch approval; the customer's status does not change yet. */
   async request(session: Session, input: RevocationRequestInput): Promise<RevocationDetail> {
-    const id = randomUUID()
+    const id = newRequestId()
     if (input.paper && input.paper.receivedOn > businessDate(this.clock.now())) {
       throw new DomainError('VALIDATION', 'the form cannot have been received in the future', {
         'paper.receivedOn': 'a date in the future',
@@ -101,7 +101,7 @@ export class RevocationService {
 
   /** 緊急停止 for a lost or stolen token: effective at the branch at once, sent to central first. */
   async suspend(session: Session, input: { cif: string; reason: 'lost' | 'stolen'; note?: string }) {
-    const id = randomUUID()
+    const id = newRequestId()
     await this.db.transaction(async (trx) => {
       const customer = await this.loadCustomer(trx, input.cif)
       const token = await this.liveToken(trx, input.cif)
