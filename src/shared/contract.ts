@@ -402,6 +402,8 @@ export const syncQueue = z.object({
       actor: z.string(),
       code: z.string(),
       args: z.unknown(),
+      /** False for a refused credential change: its secrets were not kept; the person does it again. */
+      retryable: z.boolean(),
       createdAt: isoDateTime,
       resolvedAt: isoDateTime.nullable(),
       resolvedBy: z.string().nullable(),

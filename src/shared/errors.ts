@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'INSUFFICIENT_FUNDS',
   'ACCOUNT_CLOSED',
   'SETUP_DONE',
+  /** A refused password change or authenticator enrolment: it is not sent again; the person does it again. */
+  'REDO_BY_PERSON',
   'INTERNAL',
   /** Client side only: the main process or bridge could not be reached. */
   'UNREACHABLE',

@@ -50,7 +50,11 @@ export async function checkIntegrity(
   }
 }
 
-/** Opens the local database: WAL, foreign keys on, synchronous=FULL (a committed operation survives power loss). */
+/**
+ * Opens the local database: WAL, foreign keys on, synchronous=FULL (a committed operation survives power loss).
+ * secure_delete=FAST zeroes a deleted or shortened row's bytes in its page at no extra I/O, so a sent or
+ * refused outbox row's sealed password does not linger in the file's free space.
+ */
 export function openDb(dbFile: string): Db {
   return knex({
     client: 'sqlite3',
@@ -62,7 +66,7 @@ export function openDb(dbFile: string): Db {
       max: 1,
       afterCreate: (conn: sqlite3.Database, done: (err: Error | null, conn: sqlite3.Database) => void) => {
         conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = FAST;',
           (e) => done(e, conn),
         )
       },

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_workstations'
 import * as m006 from './migrations/006_speed'
 import * as m007 from './migrations/007_hardening'
 import * as m008 from './migrations/008_reports'
+import * as m009 from './migrations/009_h14_problem_secrets'
 
 /** A static list: bundlers cannot read a migrations folder at run time. Append only; never edit a shipped one. */
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '006_speed': m006,
   '007_hardening': m007,
   '008_reports': m008,
+  '009_h14_problem_secrets': m009,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -15,6 +15,7 @@ import { sendingOrder, type Outbox } from '../services/outbox'
 import { checkCentralUrl } from './centralUrl'
 import type { LocalMutations } from './localMutations'
 import { applyPatchOp } from './patch'
+import { argsWithoutSecrets } from './problemSecrets'
 
 export class CentralError extends Error {
   constructor(
@@ -250,7 +251,8 @@ export class SyncClient {
 
   /**
    * Central's rejections land in 同期エラー once each: the outbox row still waiting is the proof it was not
-   * recorded yet (a push answer and a pull may both report it).
+   * recorded yet (a push answer and a pull may both report it). A refused credential change keeps no
+   * password or key there (problemSecrets.ts).
    */
   private async recordRejections(
     trx: Knex.Transaction,
@@ -264,7 +266,7 @@ export class SyncClient {
       await trx('sync_problems').insert({
         mutation_id: refusal.id,
         name: row.name,
-        args_json: row.args_json,
+        args_json: argsWithoutSecrets(row.name, row.args_json),
         actor: row.actor,
         code: refusal.code ?? 'REJECTED',
         created_at: this.clock.now().toISOString(),

@@ -10,6 +10,7 @@ import type { MutationName } from '../../shared/syncProtocol'
 import type { Session } from '../services/sessions'
 import { CentralError, type SyncClient } from './client'
 import type { SyncScheduler } from './scheduler'
+import { argsWithoutSecrets, carriesSecrets } from './problemSecrets'
 
 /** What the status bar, the sync screen and the admin's enrolment form call. */
 export class SyncService {
@@ -192,6 +193,8 @@ export class SyncService {
         actor: p.actor,
         code: p.code,
         args: JSON.parse(p.args_json) as unknown,
+        // A refused credential change is done again by the person, never sent again (problemSecrets.ts).
+        retryable: !carriesSecrets(p.name),
         createdAt: p.created_at,
         resolvedAt: p.resolved_at ?? null,
         resolvedBy: p.resolved_by ?? null,
@@ -207,6 +210,9 @@ export class SyncService {
       const problem = await trx('sync_problems').where({ id: input.id }).first()
       if (!problem) throw new DomainError('NOT_FOUND', `no sync problem ${input.id}`)
       if (problem.resolved_at) throw new DomainError('CONFLICT', 'already resolved')
+      // Its password and key were not kept, and the same ones would be refused again: the person redoes it.
+      if (input.action === 'retry' && carriesSecrets(problem.name))
+        throw new DomainError('REDO_BY_PERSON', 'a refused credential change cannot be sent again')
       const at = this.clock.now().toISOString()
       await trx('sync_problems')
         .where({ id: input.id })
@@ -231,7 +237,12 @@ export class SyncService {
     return this.queue()
   }
 
-  /** The last resort: everything waiting, as JSON the HQ can load by hand. */
+  /**
+   * The last resort: everything waiting, as JSON the HQ can load by hand. A credential change goes without
+   * its password and key: they are sealed with this PC's data key, which HQ does not have, and opened they
+   * would be a person's password in a file carried by hand. HQ cannot apply such a change (central checks
+   * the current password), so the file marks it for the person to do again.
+   */
   async exportOutbox(session: Session) {
     const rows = await this.db('outbox').orderBy('id')
     const state = await this.db('sync_state').where({ id: 1 }).first()
@@ -254,7 +265,8 @@ export class SyncService {
             localId: r.id,
             id: r.mutation_id,
             name: r.name,
-            args: JSON.parse(r.args_json),
+            args: JSON.parse(argsWithoutSecrets(r.name, r.args_json)),
+            ...(carriesSecrets(r.name) ? { secretsRemoved: true } : {}),
             createdAt: r.created_at,
             actor: r.actor,
           })),

@@ -347,6 +347,7 @@ const en: typeof ja = {
     retry: 'Send again',
     accept: 'Accept the rejection',
     supervisorResolves: 'A supervisor resolves this',
+    redoByPerson: 'The person must change their password or enrol the authenticator app again themselves.',
     export: 'Export the outbox to a file',
     enrollTitle: 'Enrol with central',
     centralUrl: 'Central URL (https://)',
@@ -440,6 +441,8 @@ const en: typeof ja = {
     INSUFFICIENT_FUNDS: 'The account balance does not cover the fee. Take cash or check with the customer.',
     ACCOUNT_CLOSED: 'This account is closed and cannot be debited.',
     SETUP_DONE: 'This PC is already set up.',
+    REDO_BY_PERSON:
+      'A password change or authenticator enrolment cannot be sent again. The person must do it again themselves.',
   },
   // ---- Reports, printing, dashboard, about, logs, workstation settings, progress (issue 12b) ----
   progress: {

@@ -349,6 +349,7 @@ export default {
     retry: '再送',
     accept: '却下を受け入れる',
     supervisorResolves: '役席者が対応します',
+    redoByPerson: 'パスワード変更・認証アプリの登録は、ご本人がもう一度行ってください。',
     export: '送信待ちをファイルに書き出す',
     enrollTitle: '本部への端末登録',
     centralUrl: '本部のURL（https://）',
@@ -444,6 +445,7 @@ export default {
     INSUFFICIENT_FUNDS: '口座残高が手数料に足りません。現金でお受けするか、お客さまにご確認ください。',
     ACCOUNT_CLOSED: 'この口座は解約済みのため口座振替できません。',
     SETUP_DONE: 'この端末はすでに初期設定済みです。',
+    REDO_BY_PERSON: 'パスワード変更・認証アプリの登録は再送できません。ご本人がもう一度行ってください。',
   } satisfies Record<ErrorCode, string>,
   // ---- Reports, printing, dashboard, about, logs, workstation settings, progress (issue 12b) ----
   progress: {
