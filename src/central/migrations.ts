@@ -254,12 +254,17 @@ const m006AuditAlerts: Knex.Migration = {
 
 /**
  * Debits whose receipt never came (src/central/unmatchedDebits.ts): what HQ did about each, and when each PC
- * last sent everything it held (a push whose batch was its whole queue).
+ * last sent everything it held (a push whose batch was its whole queue). And central's count of wrong
+ * passwords in a person's credential changes.
  */
 const m007DebitResolutions: Knex.Migration = {
   async up(db) {
     await db.schema.alterTable('clients', (t) => {
       t.string('queue_emptied_at')
+    })
+    // Wrong passwords central has seen in a person's credential changes, in a row (src/central/sync.ts).
+    await db.schema.alterTable('staff', (t) => {
+      t.integer('credential_failures').notNullable().defaultTo(0)
     })
     await db.schema.createTable('debit_resolutions', (t) => {
       t.string('receipt_no').primary().references('debits.receipt_no')
@@ -273,6 +278,9 @@ const m007DebitResolutions: Knex.Migration = {
     await db.schema.dropTableIfExists('debit_resolutions')
     await db.schema.alterTable('clients', (t) => {
       t.dropColumn('queue_emptied_at')
+    })
+    await db.schema.alterTable('staff', (t) => {
+      t.dropColumn('credential_failures')
     })
   },
 }

@@ -179,6 +179,7 @@ export async function resetStaffPassword(
         password_hash: hash,
         must_change_password: true,
         password_changed_at: now.toISOString(),
+        credential_failures: 0,
         version: await nextVersion(trx),
       })
     // Never the password itself: only that HQ reset it.

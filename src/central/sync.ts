@@ -197,8 +197,14 @@ export async function push(
     const log: Record<string, unknown>[] = []
     for (const m of fresh) {
       let result: PushResult = { id: m.id, status: 'applied' }
+      const credentialsOf = credentialChangeOf(m)
       batch.begin()
       try {
+        if (credentialsOf && (await credentialFailures(trx, credentialsOf)) >= CREDENTIAL_TRIES)
+          throw new Rejection(
+            'CREDENTIALS_LOCKED',
+            `${credentialsOf}: too many wrong passwords; HQ resets it`,
+          )
         await applyMutation(
           { store: batch, branchCode: client.branch_code, actor: m.actor, at, side: 'central' },
           m.name,
@@ -211,6 +217,7 @@ export async function push(
         else if (isConstraintError(e)) result = { id: m.id, status: 'rejected', code: 'CONFLICT' }
         else throw e
       }
+      if (credentialsOf) await countCredentialCheck(trx, credentialsOf, result)
       log.push({
         client_id: client.client_id,
         id: m.id,
@@ -234,6 +241,35 @@ export async function push(
   })
   if (found.alert) hooks.auditAlert?.(found.alert)
   return answer
+}
+
+/**
+ * Central's own limit on wrong passwords in credential changes (the branch has its lockout, but a modified PC
+ * could send guesses straight to central, each answered after a scrypt check inside the push). After
+ * CREDENTIAL_TRIES wrong ones in a row, central refuses that person's credential changes without checking
+ * until HQ resets their password (which also clears the count).
+ */
+const CREDENTIAL_TRIES = 5
+const CREDENTIAL_CHANGES = new Set(['staff.change_password', 'staff.enrol_totp'])
+
+function credentialChangeOf(m: Mutation): string | null {
+  const staffId = (m.args as { staffId?: unknown } | null)?.staffId
+  return CREDENTIAL_CHANGES.has(m.name) && typeof staffId === 'string' ? staffId : null
+}
+
+async function credentialFailures(trx: Knex.Transaction, staffId: string): Promise<number> {
+  const row = await trx('staff').where({ staff_id: staffId }).first('credential_failures')
+  return Number(row?.credential_failures ?? 0)
+}
+
+async function countCredentialCheck(trx: Knex.Transaction, staffId: string, result: PushResult) {
+  if (result.status === 'applied')
+    await trx('staff')
+      .where({ staff_id: staffId })
+      .where('credential_failures', '>', 0)
+      .update({ credential_failures: 0 })
+  else if (result.code === 'STALE_PASSWORD')
+    await trx('staff').where({ staff_id: staffId }).increment('credential_failures', 1)
 }
 
 type Entry = { version: number; op: PatchOp }

@@ -1,3 +1,5 @@
+import { resetStaffPassword } from '../../src/central/staffAdmin'
+import { CLI_ACTOR } from '../../src/central/hqActor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importCustomers } from '../../src/central/customerImport'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
@@ -360,6 +362,54 @@ describe.each(CENTRAL_ENGINES)('sync protocol on %s', (engine) => {
       'JBSWY3DPEHPK3PXPJBSWY3DP',
     )
     expect(after.password_hash).toBe(before.password_hash)
+  })
+
+  it('stops checking a person’s credential changes after five wrong passwords, until HQ resets the password', async () => {
+    const code = await central.enrollmentCode('001')
+    const pc = (await (
+      await post('/v1/enroll', { branchCode: '001', enrollmentCode: code, workstationName: 'pc-guess' })
+    ).json()) as { clientId: string; secret: string }
+    const pcAuth = `Bearer ${pc.clientId}.${pc.secret}`
+    const enrol = (id: number, currentPassword: string) =>
+      mutation(
+        id,
+        'staff.enrol_totp',
+        {
+          staffId: 'S001',
+          totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+          currentPassword,
+          enrolledAt: '2026-11-25T02:00:00Z',
+        },
+        'S001',
+      )
+    const codes = async (mutations: object[]) =>
+      (
+        (await (
+          await post('/v1/sync/push', { clientId: pc.clientId, schemaVersion: 1, mutations }, pcAuth)
+        ).json()) as { results: { code?: string; status: string }[] }
+      ).results.map((r) => r.code ?? r.status)
+    const authenticator = () =>
+      central.db('staff').where({ staff_id: 'S001' }).first('totp_secret_sealed', 'totp_enrolled_at')
+    const before = await authenticator()
+
+    // A modified PC guesses in one push: five are checked, the rest refused unchecked — the right one too.
+    const guesses = [1, 2, 3, 4, 5, 6].map((i) => enrol(i, `guess-${i}`))
+    expect(await codes([...guesses, enrol(7, 'demo-S001')])).toEqual([
+      ...Array(5).fill('STALE_PASSWORD'),
+      'CREDENTIALS_LOCKED',
+      'CREDENTIALS_LOCKED',
+    ])
+    expect(await authenticator()).toEqual(before)
+
+    // HQ resets the password; the count starts again and the person enrols with the new one.
+    await resetStaffPassword(
+      central.db,
+      CLI_ACTOR,
+      { staffId: 'S001', password: 'Temporary-2026' },
+      new Date(),
+    )
+    expect(await codes([enrol(8, 'Temporary-2026')])).toEqual(['applied'])
+    expect((await authenticator()).totp_enrolled_at).toBe('2026-11-25T02:00:00Z')
   })
 
   async function secondIn(status: string): Promise<string> {

@@ -239,6 +239,8 @@ const enWords: typeof jaWords = {
     MAKER_IS_CHECKER: 'The maker and the approver are the same person.',
     CHECKER_NOT_SUPERVISOR: 'The approver is not a supervisor.',
     STALE_PASSWORD: 'The password does not match HQ’s record (it may have been changed at HQ).',
+    CREDENTIALS_LOCKED:
+      'HQ saw too many wrong passwords for this person and no longer accepts their credential changes. Ask HQ to reset the password.',
     other: 'HQ did not accept this change.',
   },
   resolution: { retry: 'Sent again', accept: 'Rejection accepted' },

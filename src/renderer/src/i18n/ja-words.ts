@@ -242,6 +242,8 @@ export default {
     MAKER_IS_CHECKER: '受付者と承認者が同じです。',
     CHECKER_NOT_SUPERVISOR: '承認者が役席者ではありません。',
     STALE_PASSWORD: 'パスワードが本部の記録と一致しません（本部でパスワードが変更された可能性があります）。',
+    CREDENTIALS_LOCKED:
+      '本部でこの職員のパスワード確認が続けて失敗したため、受け付けられませんでした。本部にパスワードの再発行を依頼してください。',
     other: '本部がこの変更を受け付けませんでした。',
   },
   resolution: { retry: '再送済', accept: '却下を受入れ済' },
