@@ -43,6 +43,7 @@ describe('the local database', () => {
       '006_speed',
       '007_hardening',
       '008_reports',
+      '009_h14_problem_secrets',
     ])
   })
 
