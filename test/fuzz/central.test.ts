@@ -43,11 +43,16 @@ const bank = generateDemoBank()
 async function installChangeCounter(db: Knex): Promise<() => Promise<number>> {
   await db.raw('CREATE TABLE fuzz_changes (n INTEGER NOT NULL)')
   await db.raw('INSERT INTO fuzz_changes (n) VALUES (0)')
+  // Central's count of wrong passwords is meant to move on a refused credential change (like the branch's
+  // lockout counter): a staff UPDATE counts unless it sets that column alone.
+  const staffColumns = Object.keys(await db('staff').columnInfo()).filter((c) => c !== 'credential_failures')
   for (const table of CENTRAL_BUSINESS)
-    for (const op of ['INSERT', 'UPDATE', 'DELETE'])
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      const event = table === 'staff' && op === 'UPDATE' ? `UPDATE OF ${staffColumns.join(', ')}` : op
       await db.raw(
-        `CREATE TRIGGER fuzz_${table}_${op.toLowerCase()} AFTER ${op} ON ${table} BEGIN UPDATE fuzz_changes SET n = n + 1; END`,
+        `CREATE TRIGGER fuzz_${table}_${op.toLowerCase()} AFTER ${event} ON ${table} BEGIN UPDATE fuzz_changes SET n = n + 1; END`,
       )
+    }
   return async () => Number((await db('fuzz_changes').first()).n)
 }
 let changes: () => Promise<number>
