@@ -12,7 +12,7 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
       // spinning disks) a push's lookup of 500 keys was planned as a scan of the whole table while the
       // table was small or its statistics stale, so every push cost more than the last (issue 11). 1.1 is
       // the usual SSD setting; it is set per connection at startup and weighs on every central query.
-      connection: { connectionString: url, options: '-c random_page_cost=1.1' },
+      connection: withStartupOption(url, '-c random_page_cost=1.1'),
       pool: { min: 0, max: 10 },
     })
   }
@@ -46,6 +46,20 @@ export function openCentralDb(options: { dbFile?: string; databaseUrl?: string }
     return destroy(callback)
   }
   return db
+}
+
+/**
+ * The URL's own `options` (e.g. `?options=-c statement_timeout=5000`) would replace a separate one (pg
+ * reads the URL over the config), so the setting is added to them.
+ */
+export function withStartupOption(
+  url: string,
+  option: string,
+): { connectionString: string; options: string } {
+  const parsed = new URL(url)
+  const own = parsed.searchParams.get('options')
+  parsed.searchParams.delete('options')
+  return { connectionString: parsed.toString(), options: own ? `${own} ${option}` : option }
 }
 
 export async function migrateCentral(db: Knex): Promise<void> {

@@ -231,7 +231,8 @@ export class CentralStore implements MutatorStore {
   }
 
   async debitMade(receipt: { receiptNo: string; account: string; amountYen: number }) {
-    const d = await this.trx('debits').where({ receipt_no: receipt.receiptNo }).first()
+    // Locked like HQ's resolution of a debit without a receipt (src/central/unmatchedDebits.ts).
+    const d = await this.trx('debits').where({ receipt_no: receipt.receiptNo }).forUpdate().first()
     return Boolean(d && d.account === receipt.account && Number(d.amount_yen) === receipt.amountYen)
   }
 }

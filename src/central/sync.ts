@@ -258,7 +258,8 @@ function credentialChangeOf(m: Mutation): string | null {
 }
 
 async function credentialFailures(trx: Knex.Transaction, staffId: string): Promise<number> {
-  const row = await trx('staff').where({ staff_id: staffId }).first('credential_failures')
+  // Locked until the push commits: concurrent pushes from other PCs take their guesses one after another.
+  const row = await trx('staff').where({ staff_id: staffId }).forUpdate().first('credential_failures')
   return Number(row?.credential_failures ?? 0)
 }
 

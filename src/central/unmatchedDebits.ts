@@ -10,10 +10,15 @@ import { HqError } from './hqError'
  * clock), the customer was charged and no receipt stands for it — the PC lost the debit's answer and the
  * teller took cash instead, or central refused the issuance the receipt belonged to — and HQ refunds or
  * matches it by hand (the core system is not ours to reverse), then records what it did. A PC that has not
- * emptied its queue since the debit may still hold the receipt (it went offline): HQ asks the branch first.
- * (A push that left the PC in the second between the debit's answer and the receipt's commit would count
- * as sent; the PC's next sync, moments later, carries the receipt.)
+ * emptied its queue since the debit may still hold the receipt (it went offline, or it has had nothing else
+ * to send since): only an HQ supervisor records those, after the branch has confirmed.
+ *
+ * Central stamps a debit before asking the core system, and a PC's push reports its queue as it was when
+ * the push was built: a push built before the receipt was written can reach central after the debit. So a
+ * push counts as "sent since" only when central took it SETTLE_MS after the debit (the PC's debit and
+ * push each give up after 30 s).
  */
+const SETTLE_MS = 2 * 60 * 1000
 export const RECEIPT_EXPECTED_WITHIN_MS = 60 * 60 * 1000
 
 /** Desk work with customers' accounts: the people who handle revocations (not admins). */
@@ -51,9 +56,6 @@ export async function listUnmatchedDebits(ctx: HqContext): Promise<UnmatchedDebi
     .select('d.*', 'c.workstation_no', 'c.workstation_name', 'c.queue_emptied_at', 'c.last_seen_at')
   return rows.map((r) => {
     const debitedAt = String(r.debited_at)
-    // Both are central's own ISO timestamps in UTC, so they compare as strings.
-    const sentSince = r.queue_emptied_at != null && String(r.queue_emptied_at) > debitedAt
-    const state: UnmatchedDebitState = debitedAt >= expectedBy ? 'waiting' : sentSince ? 'overdue' : 'notSent'
     return {
       receiptNo: String(r.receipt_no),
       branch: String(r.branch_code),
@@ -63,10 +65,17 @@ export async function listUnmatchedDebits(ctx: HqContext): Promise<UnmatchedDebi
       account: String(r.account),
       amountYen: Number(r.amount_yen),
       debitedAt,
-      state,
+      state: stateOf(debitedAt, r.queue_emptied_at ?? null, expectedBy),
       lastSeenAt: r.last_seen_at ?? null,
     }
   })
+}
+
+function stateOf(debitedAt: string, queueEmptiedAt: string | null, expectedBy: string): UnmatchedDebitState {
+  if (debitedAt >= expectedBy) return 'waiting'
+  // Central's own ISO timestamps in UTC compare as strings.
+  const settled = new Date(Date.parse(debitedAt) + SETTLE_MS).toISOString()
+  return queueEmptiedAt !== null && queueEmptiedAt > settled ? 'overdue' : 'notSent'
 }
 
 /** HQ records what it did about one (refunded it, or matched it with a receipt by hand); it leaves the list. */
@@ -77,12 +86,21 @@ export async function resolveUnmatchedDebit(
 ): Promise<void> {
   requireHqRole(ctx.actor, DESK)
   await ctx.db.transaction(async (trx) => {
-    const debit = await trx('debits').where({ receipt_no: receiptNo }).first()
+    // The debit's row is locked: a push bringing its receipt (which reads it, src/central/store.ts) and a
+    // second HQ person wait for this decision, then see it.
+    const debit = await trx('debits').where({ receipt_no: receiptNo }).forUpdate().first()
     if (!debit) throw new HqError('NOT_FOUND', `no debit for receipt ${receiptNo}`)
     if (await trx('receipts').where({ receipt_no: receiptNo }).first())
       throw new HqError('RECEIPT_ARRIVED', `the receipt ${receiptNo} has reached central`)
     if (await trx('debit_resolutions').where({ receipt_no: receiptNo }).first())
       throw new HqError('ALREADY_RESOLVED', `the debit for ${receiptNo} is already resolved`)
+    const client = await trx('clients').where({ client_id: debit.client_id }).first('queue_emptied_at')
+    const expectedBy = new Date(ctx.now.getTime() - RECEIPT_EXPECTED_WITHIN_MS).toISOString()
+    const state = stateOf(String(debit.debited_at), client?.queue_emptied_at ?? null, expectedBy)
+    if (state === 'waiting')
+      throw new HqError('RECEIPT_EXPECTED', `the receipt ${receiptNo} may still be on its way`)
+    if (state === 'notSent' && !(ctx.actor.kind === 'hq' && ctx.actor.role === 'hq_supervisor'))
+      throw new HqError('BRANCH_CONFIRMATION_REQUIRED', `the PC has not sent its work since the debit`)
     await trx('debit_resolutions').insert({
       receipt_no: receiptNo,
       how: input.how,

@@ -83,6 +83,8 @@ test('HQ sees 口座振替 without a receipt, and records the refund of one that
     await expect(lines.nth(0)).toContainText('1時間以上 領収なし')
     await expect(lines.nth(1)).toContainText('001 端末02（窓口2） 領収番号 001-02-20261127-0001')
     await expect(lines.nth(1)).toContainText('端末未送信（最終通信')
+    // Only an HQ supervisor records one the PC may still hold, once the branch has confirmed.
+    await expect(lines.nth(1).getByTestId('resolve-debit')).toHaveCount(0)
     await expect(lines.nth(2)).toContainText('領収番号 001-01-20261127-0002')
     await expect(lines.nth(2)).toContainText('領収の送信待ち')
     await expect(lines.nth(2).getByTestId('resolve-debit')).toHaveCount(0)

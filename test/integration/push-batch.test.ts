@@ -1,3 +1,4 @@
+import { openCentralDb } from '../../src/central/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CENTRAL_ENGINES, startCentral, type TestCentral } from '../support/central'
 
@@ -160,6 +161,22 @@ describe.each(CENTRAL_ENGINES)('a push batch on %s', (engine) => {
     const plan = await explain(reads[0]!.sql, reads[0]!.bindings)
     expect(plan).toMatch(/requests_cif_index/)
     expect(plan).not.toMatch(/Seq Scan on requests\b|^SCAN requests\b/m)
+  })
+
+  it('opens connections with the settings a drain relies on, keeping a URL’s own options', async () => {
+    if (engine === 'postgres') {
+      const url = new URL(process.env['TEST_POSTGRES_URL']!)
+      url.searchParams.set('options', '-c statement_timeout=5000')
+      const db = openCentralDb({ databaseUrl: url.toString() })
+      try {
+        expect((await db.raw('SHOW random_page_cost')).rows).toEqual([{ random_page_cost: '1.1' }])
+        expect((await db.raw('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '5s' }])
+      } finally {
+        await db.destroy()
+      }
+    } else {
+      expect(await central.db.raw('PRAGMA cache_size')).toEqual([{ cache_size: -65536 }])
+    }
   })
 
   /** The plan each engine would run for a statement, one line a step. */

@@ -116,7 +116,8 @@ export const CONSOLE_INPUTS = {
   'GET /unmatched-debits': {},
   'POST /unmatched-debits/:receiptNo/resolve': {
     params: z.object({ receiptNo: key }),
-    body: z.object({ how: z.enum(['refunded', 'matched']), note: z.string().trim().max(200) }),
+    // What HQ did and with whom it checked: the note is the record, so it is required.
+    body: z.object({ how: z.enum(['refunded', 'matched']), note: z.string().trim().min(1).max(200) }),
   },
 } satisfies Record<string, EndpointInput>
 

@@ -17,7 +17,8 @@ export function carriesSecrets(name: string): boolean {
 export function argsWithoutSecrets(name: string, argsJson: string): string {
   const secretArgs = MUTATORS[name as MutationName]?.secretArgs ?? []
   if (!secretArgs.length) return argsJson
-  const args = JSON.parse(argsJson) as Record<string, unknown>
+  const args = JSON.parse(argsJson) as Record<string, unknown> | null
+  if (args === null || typeof args !== 'object') return argsJson
   for (const field of secretArgs) delete args[field]
   return JSON.stringify(args)
 }

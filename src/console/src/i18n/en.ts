@@ -447,6 +447,10 @@ const en: typeof ja = {
     VALIDATION: 'Please check your input.',
     CONFLICT: 'Already exists, or nothing to change (same role, same branch, already disabled).',
     INVALID_STATE: 'This revocation was already decided or withdrawn by the branch. The list is refreshed.',
+    RECEIPT_EXPECTED:
+      'This debit is under an hour old: its receipt may still come, so it cannot be recorded yet.',
+    BRANCH_CONFIRMATION_REQUIRED:
+      'The PC has not sent its work since the debit. An HQ supervisor records it, once the branch has confirmed.',
     RECEIPT_ARRIVED: 'The receipt for this debit has arrived. The list is refreshed.',
     ALREADY_RESOLVED: 'What was done about this debit is already recorded. The list is refreshed.',
     SECOND_PERSON_REQUIRED: 'A paper revocation is prepared, then approved by an HQ supervisor.',

@@ -17,7 +17,9 @@ export async function up(db: Knex): Promise<void> {
     .whereIn('name', Object.keys(SECRET_FIELDS))
     .select('id', 'name', 'args_json')
   for (const row of rows) {
-    const args = JSON.parse(row.args_json) as Record<string, unknown>
+    const args = JSON.parse(row.args_json) as Record<string, unknown> | null
+    // Arguments are always an object; anything else holds no named field and would stop the start.
+    if (args === null || typeof args !== 'object') continue
     for (const field of SECRET_FIELDS[row.name] ?? []) delete args[field]
     await db('sync_problems')
       .where({ id: row.id })
