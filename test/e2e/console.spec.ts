@@ -3,41 +3,12 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import knex from 'knex'
-import type { Page } from '@playwright/test'
 import { demoCentral } from './central'
 import { hqSignIn } from './hq'
-import { approve, demoBank, expect, logIn, test, type Desk } from './desk'
-
-type Central = Awaited<ReturnType<typeof demoCentral>>
+import { approve, demoBank, enrolAtCentral, expect, logIn, syncNow, test } from './desk'
 
 // These tests start a central process and a branch, and drive up to three browsers: more than the default minute.
 test.describe.configure({ timeout: 150_000 })
-
-async function syncNow(page: Page): Promise<void> {
-  const done = page.waitForResponse(
-    (r) => r.url().includes('/api/invoke') && (r.request().postData() ?? '').includes('"sync.now"'),
-  )
-  await page.getByTestId('sync-now').click()
-  await done
-}
-
-async function enrol(
-  page: Page,
-  desk: Desk,
-  central: Central,
-  code = central.enrollmentCode(),
-): Promise<void> {
-  await logIn(page, desk, 'A001', 'demo-A001')
-  await expect(page.getByTestId('current-staff')).toBeVisible()
-  await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
-  await page.getByTestId('enrol-url').fill(central.url)
-  await page.getByTestId('enrol-code').fill(code)
-  await page.getByTestId('enrol-name').fill('窓口1')
-  await page.getByTestId('enrol-submit').click()
-  await expect(page.getByRole('alert')).toContainText('登録済み')
-  await page.getByRole('button', { name: 'ログアウト' }).click()
-  await expect(page.getByTestId('login-staff-id')).toBeVisible()
-}
 
 test('a paper revocation taken at the branch is completed by two HQ people and shows 利用解除済 at the branch', async ({
   page,
@@ -47,7 +18,7 @@ test('a paper revocation taken at the branch is completed by two HQ people and s
   const central = await demoCentral()
   try {
     await central.start()
-    await enrol(page, desk, central)
+    await enrolAtCentral(page, desk, central.url, central.enrollmentCode())
     // 書面 is for hard tokens only (the bank's guide).
     const customer = demoBank.customers.filter(
       (c) => c.otpStatus === 'in_use' && c.tokens.some((t) => t.kind === 'hard'),
@@ -198,7 +169,7 @@ test('HQ enrols a PC and adds a teller from the console; the teller logs in at t
     await admin.getByTestId('branch-001').getByTestId('issue-code').click()
     const code = (await admin.getByTestId('enrolment-code').textContent())!.trim()
     await admin.getByRole('button', { name: '閉じる' }).click()
-    await enrol(page, desk, central, code)
+    await enrolAtCentral(page, desk, central.url, code)
     await admin.reload()
     const pc = admin.getByTestId('branch-001').getByRole('row').filter({ hasText: '窓口1' })
     await expect(pc).toContainText('01')

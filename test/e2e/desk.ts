@@ -122,3 +122,30 @@ export async function issueWithCash(
   await page.getByTestId('cash-tendered').press('Enter')
   await expect(page.getByTestId('receipt')).toBeVisible()
 }
+
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'ログアウト' }).click()
+  await expect(page.getByTestId('login-staff-id')).toBeVisible()
+}
+
+/** Clicks 今すぐ同期 and waits for the sync to finish. */
+export async function syncNow(page: Page): Promise<void> {
+  const done = page.waitForResponse(
+    (r) => r.url().includes('/api/invoke') && (r.request().postData() ?? '').includes('"sync.now"'),
+  )
+  await page.getByTestId('sync-now').click()
+  await done
+}
+
+/** The admin enrols this PC at a central as 窓口1 (端末設定), then logs out. */
+export async function enrolAtCentral(page: Page, desk: Desk, url: string, code: string): Promise<void> {
+  await logIn(page, desk, 'A001', 'demo-A001')
+  await expect(page.getByTestId('current-staff')).toBeVisible()
+  await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
+  await page.getByTestId('enrol-url').fill(url)
+  await page.getByTestId('enrol-code').fill(code)
+  await page.getByTestId('enrol-name').fill('窓口1')
+  await page.getByTestId('enrol-submit').click()
+  await expect(page.getByRole('alert')).toContainText('登録済み')
+  await logOut(page)
+}

@@ -1,14 +1,9 @@
-import { expect, logIn, test, demoBank, type Desk } from './desk'
+import { demoBank, expect, logIn, logOut, test, type Desk } from './desk'
 import type { Page } from '@playwright/test'
 
 const inUse = demoBank.customers.filter((c) => c.otpStatus === 'in_use')
 /** Paper (書面) is for hard tokens only (the bank's guide). */
 const inUseHard = inUse.filter((c) => c.tokens.some((t) => t.kind === 'hard'))
-
-async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'ログアウト' }).click()
-  await expect(page.getByTestId('login-staff-id')).toBeVisible()
-}
 
 async function recordPaperRevocation(page: Page, desk: Desk, cif: string): Promise<void> {
   await page.goto(desk.url.replace(/\?token=.*$/, `#/customers/${cif}`))

@@ -1,26 +1,12 @@
 import knex from 'knex'
 import { authenticator } from 'otplib'
-import type { Page } from '@playwright/test'
 import { centralCliWithStdin, demoCentral } from './central'
-import { expect, logIn, test, type Desk } from './desk'
+import { enrolAtCentral, expect, logIn, logOut, syncNow, test, type Desk } from './desk'
 
 /**
  * 同期エラー for a credential change central refused: no 再送 (the password and key were not kept, and the
  * same ones would be refused again), a hint that the person does it again, and 却下を受け入れる still works.
  */
-async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'ログアウト' }).click()
-  await expect(page.getByTestId('login-staff-id')).toBeVisible()
-}
-
-async function syncNow(page: Page): Promise<void> {
-  const done = page.waitForResponse(
-    (r) => r.url().includes('/api/invoke') && (r.request().postData() ?? '').includes('"sync.now"'),
-  )
-  await page.getByTestId('sync-now').click()
-  await done
-}
-
 async function problemRows(desk: Desk) {
   const db = knex({ client: 'sqlite3', connection: { filename: desk.dbFile }, useNullAsDefault: true })
   try {
@@ -37,15 +23,7 @@ test('a refused authenticator enrolment is not offered 再送; the person is ask
   const central = await demoCentral()
   try {
     await central.start()
-    await logIn(page, desk, 'A001', 'demo-A001')
-    await expect(page.getByTestId('current-staff')).toBeVisible()
-    await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
-    await page.getByTestId('enrol-url').fill(central.url)
-    await page.getByTestId('enrol-code').fill(central.enrollmentCode())
-    await page.getByTestId('enrol-name').fill('窓口1')
-    await page.getByTestId('enrol-submit').click()
-    await expect(page.getByRole('alert')).toContainText('登録済み')
-    await logOut(page)
+    await enrolAtCentral(page, desk, central.url, central.enrollmentCode())
 
     // S002 enrols an authenticator at the PC while it cannot reach central, and HQ resets their password
     // meanwhile: when the enrolment arrives, central refuses it (the password it carries is no longer theirs).

@@ -1,33 +1,6 @@
 import knex from 'knex'
 import { demoCentral } from './central'
-import { approve, demoBank, expect, issueWithCash, logIn, test, type Desk } from './desk'
-import type { Page } from '@playwright/test'
-
-async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'ログアウト' }).click()
-  await expect(page.getByTestId('login-staff-id')).toBeVisible()
-}
-
-/** Clicks 今すぐ同期 and waits for the sync to finish. */
-async function syncNow(page: Page): Promise<void> {
-  const done = page.waitForResponse(
-    (r) => r.url().includes('/api/invoke') && (r.request().postData() ?? '').includes('"sync.now"'),
-  )
-  await page.getByTestId('sync-now').click()
-  await done
-}
-
-async function enrol(page: Page, desk: Desk, url: string, code: string): Promise<void> {
-  await logIn(page, desk, 'A001', 'demo-A001')
-  await expect(page.getByTestId('current-staff')).toBeVisible()
-  await page.goto(desk.url.replace(/\?token=.*$/, '#/settings'))
-  await page.getByTestId('enrol-url').fill(url)
-  await page.getByTestId('enrol-code').fill(code)
-  await page.getByTestId('enrol-name').fill('窓口1')
-  await page.getByTestId('enrol-submit').click()
-  await expect(page.getByRole('alert')).toContainText('登録済み')
-  await logOut(page)
-}
+import { approve, demoBank, enrolAtCentral, expect, issueWithCash, logIn, syncNow, test } from './desk'
 
 test('an issuance made while central is stopped appears at central after it starts', async ({
   page,
@@ -36,7 +9,7 @@ test('an issuance made while central is stopped appears at central after it star
   const central = await demoCentral()
   try {
     await central.start()
-    await enrol(page, desk, central.url, central.enrollmentCode())
+    await enrolAtCentral(page, desk, central.url, central.enrollmentCode())
     await central.stop()
 
     const customer = demoBank.customers.filter((c) => c.otpStatus === 'not_applied')[7]!
@@ -73,7 +46,7 @@ test('a revocation completed with the HQ command line shows 利用解除済 at t
   const central = await demoCentral()
   try {
     await central.start()
-    await enrol(page, desk, central.url, central.enrollmentCode())
+    await enrolAtCentral(page, desk, central.url, central.enrollmentCode())
     const customer = demoBank.customers.filter(
       (c) => c.otpStatus === 'in_use' && c.tokens.some((t) => t.kind === 'hard'),
     )[5]!
