@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  truncateSync,
+  utimesSync,
+  watch,
+  type FSWatcher,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -8,6 +17,8 @@ import {
   backupIfDue,
   listBackups,
   migrateWithBackup,
+  PARTIAL_SUFFIX,
+  restoreBackup,
   takeBackup,
 } from '../../src/main/db/backup'
 import { openDb } from '../../src/main/db/connection'
@@ -132,5 +143,58 @@ describe('online backups of the local database', () => {
     } finally {
       await db.destroy()
     }
+  })
+})
+
+describe('a backup cut off while it is written (a shutdown, a power cut, an upgrade)', () => {
+  it('is written under a .partial name and takes its own name only when complete', async () => {
+    app = await tempApp()
+    const dir = join(app.dir, 'backups-w')
+    mkdirSync(dir)
+    // The order in which names appear in the folder while the copy runs.
+    const seen: string[] = []
+    const watcher: FSWatcher = watch(dir, (_event, name) => {
+      if (name && seen.at(-1) !== name) seen.push(name)
+    })
+    let file: string
+    try {
+      file = await takeBackup(app.services.db, dir, 'daily', app.clock.now())
+      await new Promise((r) => setTimeout(r, 100))
+    } finally {
+      watcher.close()
+    }
+    const name = file.slice(dir.length + 1)
+    expect(seen[0]).toBe(name + PARTIAL_SUFFIX)
+    expect(seen).toContain(name)
+    expect(readdirSync(dir)).toEqual([name])
+  })
+
+  it('a copy left unfinished is no backup: not listed, not the day’s backup, not restorable; gone after a day', async () => {
+    app = await tempApp()
+    const dir = join(app.dir, 'backups-cut')
+    const done = await takeBackup(app.services.db, dir, 'daily', app.clock.now())
+    // Tomorrow's copy was cut off half-way, as a power cut leaves it.
+    app.clock.advance(24 * 60 * 60 * 1000)
+    const cut = done.replace('20261125T010000Z', '20261126T010000Z') + PARTIAL_SUFFIX
+    copyFileSync(done, cut)
+    truncateSync(cut, 4096)
+    expect(listBackups(dir).map((b) => b.file)).toEqual([done])
+    await expect(restoreBackup(cut, join(app.dir, 'other.sqlite'))).rejects.toThrow(/never finished/)
+    expect(existsSync(join(app.dir, 'other.sqlite'))).toBe(false)
+    // The day's backup is still due, and is written in full over the cut-off copy.
+    const taken = await backupIfDue(app.services.db, dir, app.clock)
+    expect(taken).toBe(cut.slice(0, -PARTIAL_SUFFIX.length))
+    expect(listBackups(dir)).toHaveLength(2)
+    expect(existsSync(cut)).toBe(false)
+    // An unfinished copy younger than a day may be another PC's copy in progress; an older one goes.
+    const stale = join(dir, 'token-desk-20261120T010000Z-manual.sqlite' + PARTIAL_SUFFIX)
+    copyFileSync(done, stale)
+    const young = join(dir, 'token-desk-20261126T020000Z-manual.sqlite' + PARTIAL_SUFFIX)
+    copyFileSync(done, young)
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+    utimesSync(stale, twoDaysAgo, twoDaysAgo)
+    await takeBackup(app.services.db, dir, 'manual', app.clock.now())
+    expect(existsSync(stale)).toBe(false)
+    expect(existsSync(young)).toBe(true)
   })
 })

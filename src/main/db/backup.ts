@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Knex } from 'knex'
 import sqlite3 from 'sqlite3'
@@ -33,6 +33,9 @@ export function backupDirFor(dbFile: string): string {
   return join(dirname(dbFile), 'backups')
 }
 
+/** A backup being written carries this ending until it is complete; nothing lists or restores such a file. */
+export const PARTIAL_SUFFIX = '.partial'
+
 /**
  * Copies the open database to `file` with SQLite's online backup API: all pages in one step, on the
  * app's single connection, so the copy is one consistent moment even while the desk is in use.
@@ -41,10 +44,26 @@ export async function backupTo(db: Knex, file: string): Promise<void> {
   mkdirSync(dirname(file), { recursive: true })
   const conn = (await db.client.acquireConnection()) as BackupCapable
   try {
-    await copyPages(conn, file, true)
+    await copyComplete(conn, file)
   } finally {
     await db.client.releaseConnection(conn)
   }
+}
+
+/**
+ * Writes the copy as `<file>.partial` and gives it its name only once every page is in: a copy cut off
+ * by a shutdown, a power cut or an upgrade's installer is never taken for the newest backup.
+ */
+async function copyComplete(conn: BackupCapable, file: string): Promise<void> {
+  const partial = file + PARTIAL_SUFFIX
+  rmSync(partial, { force: true })
+  try {
+    await copyPages(conn, partial, true)
+  } catch (e) {
+    rmSync(partial, { force: true })
+    throw e
+  }
+  renameSync(partial, file)
 }
 
 function copyPages(conn: BackupCapable, file: string, fileIsDest: boolean): Promise<void> {
@@ -91,11 +110,20 @@ export function listBackups(dir: string): BackupFile[] {
     .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || b.file.localeCompare(a.file))
 }
 
-/** Keeps the newest BACKUPS_KEPT of each kind. */
+/**
+ * Keeps the newest BACKUPS_KEPT of each kind, and removes unfinished copies a day old (a copy cut off
+ * by a power cut; a younger one may still be written by another PC sharing the folder).
+ */
 export function pruneBackups(dir: string, kept = BACKUPS_KEPT): void {
   const byKind = new Map<BackupKind, BackupFile[]>()
   for (const b of listBackups(dir)) byKind.set(b.kind, [...(byKind.get(b.kind) ?? []), b])
   for (const list of byKind.values()) for (const old of list.slice(kept)) rmSync(old.file, { force: true })
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith(PARTIAL_SUFFIX) || !NAME.test(name.slice(0, -PARTIAL_SUFFIX.length))) continue
+    const file = join(dir, name)
+    // The file's own time (the PC's clock), not the app's: both are the same clock in production.
+    if (Date.now() - statSync(file).mtimeMs >= DAY_MS) rmSync(file, { force: true })
+  }
 }
 
 /** Takes one backup of the given kind into the folder beside the database, then prunes. */
@@ -191,6 +219,8 @@ export async function restoreBackup(
   dir = backupDirFor(dbFile),
 ): Promise<string | null> {
   if (!existsSync(from) || !statSync(from).isFile()) throw new Error(`no backup file ${from}`)
+  if (from.endsWith(PARTIAL_SUFFIX))
+    throw new Error(`${from} is a backup that was never finished (cut off while it was written)`)
   await checkIntegrity(from)
   const source = await openRaw(from, sqlite3.OPEN_READONLY)
   let saved: string | null = null
@@ -200,7 +230,7 @@ export async function restoreBackup(
       try {
         saved = join(dir, `token-desk-${stamp(now)}-prerestore.sqlite`)
         mkdirSync(dir, { recursive: true })
-        await copyPages(current, saved, true)
+        await copyComplete(current, saved)
         pruneBackups(dir)
       } finally {
         await closeRaw(current)
