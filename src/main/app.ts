@@ -2,7 +2,7 @@ import { systemClock, type Clock } from './clock'
 import { checkIntegrity, CorruptDatabaseError, openDb, type Db } from './db/connection'
 import { migrateWithBackup } from './db/backup'
 import { seedDemo } from './demo/seedDemo'
-import type { KeyStore } from '../core/security/keyStore'
+import { DataKeyLostError, type KeyStore } from '../core/security/keyStore'
 import { SecretBox } from '../core/security/secretBox'
 import { AuditLog } from './services/audit'
 import { ApprovalService } from './services/approvals'
@@ -28,6 +28,9 @@ import { PrintService, type PrintPort } from './printing/printService'
 // The backup folder setting (issue 12, h12).
 import { premigrationFolder } from './db/backupFolder'
 import { BackupService } from './services/backups'
+// A data key that cannot be used: the screen that starts the PC anew.
+import { dataKeyFitsDatabase } from './security/dataKeyCheck'
+import { KeyRecovery } from './services/keyRecovery'
 
 export interface AppOptions {
   dbFile: string
@@ -47,12 +50,21 @@ export interface AppOptions {
   logDirectory?: string
   /** The desktop app's printing (Electron's webContents); browser mode has none and uses window.print. */
   printPort?: PrintPort
-  /** Where "PDFで保存" writes its files. */
+  /** Where "PDFで保存" writes its files unless 端末設定 names another folder. */
   pdfDirectory?: string
   /** Take the daily backup (the shells do; tests call src/main/db/backup.ts themselves). */
   dailyBackups?: boolean
-  /** The HTTP client for central (the platform's fetch); tests cut one PC of a branch off with it. */
+  /**
+   * The HTTP client for central: Node's fetch by default; the desktop app passes Electron's net.fetch
+   * (Chromium's network stack: the Windows certificate store and the system proxy). Tests cut one PC
+   * of a branch off with it.
+   */
   fetch?: typeof fetch
+  /**
+   * After a PC whose data key was lost has moved its database aside: the shell opens a new, empty
+   * database in its place (端末の初期設定). Without it the files are moved and nothing is opened.
+   */
+  reopen?: () => Promise<void>
 }
 
 export interface Services {
@@ -94,14 +106,16 @@ export type TokenDeskApp =
       integrityChecked: Promise<'ok' | 'corrupt' | 'stopped'>
     }
   | { state: 'corrupt'; message: string; close(): Promise<void> }
+  /** The data key cannot be used: only the screen that writes the unsent work out and starts anew. */
+  | { state: 'keyLost'; message: string; recovery: KeyRecovery; close(): Promise<void> }
 
 /** Reports, workstation settings, printing and the about screen: read-mostly services (issue 12b). */
 function issue12bServices(db: ReturnType<typeof openDb>, clock: Clock, audit: AuditLog, options: AppOptions) {
-  const workstation = new WorkstationSettingsService(db, audit)
+  const workstation = new WorkstationSettingsService(db, audit, options.pdfDirectory ?? null)
   return {
     workstation,
     reports: new ReportService(db, clock, workstation),
-    printing: new PrintService(options.printPort, options.pdfDirectory, clock),
+    printing: new PrintService(options.printPort, () => workstation.pdfFolder(), clock),
     about: new AboutService(db, {
       shell: options.shell?.kind ?? 'browser',
       runtime: options.shell?.runtime ?? `Node ${process.versions.node}`,
@@ -131,7 +145,20 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     ),
   )
   await migrateWithBackup(db, beforeMigration, clock)
-  const secretBox = new SecretBox(options.keyStore.dataKey())
+  let dataKey: Buffer
+  try {
+    dataKey = await options.keyStore.dataKey()
+    if (!(await dataKeyFitsDatabase(db, dataKey)))
+      throw new DataKeyLostError(options.keyStore.file, 'mismatch')
+  } catch (e) {
+    if (!(e instanceof DataKeyLostError)) {
+      await db.destroy()
+      throw e
+    }
+    const recovery = new KeyRecovery(db, options.dbFile, e.file, e.reason, clock, options.reopen)
+    return { state: 'keyLost', message: e.message, recovery, close: () => recovery.close() }
+  }
+  const secretBox = new SecretBox(dataKey)
   const audit = new AuditLog(clock)
   const sessions = new SessionTable()
   const settings = new SettingsService(db, audit, options.idleLockSeconds)
@@ -187,7 +214,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
     state: 'ready',
     services,
     close: async () => {
-      scheduler.stop()
+      await scheduler.stop()
       await stopBackups()
       stopCheck.abort()
       await app.integrityChecked
@@ -199,7 +226,7 @@ export async function createApp(options: AppOptions): Promise<TokenDeskApp> {
       (e: unknown) => {
         if (stopCheck.signal.aborted) return 'stopped'
         if (!(e instanceof CorruptDatabaseError)) throw e
-        scheduler.stop()
+        void scheduler.stop()
         // The same object the handler table holds: from now on it answers as the corrupt app does.
         Object.assign(app, { state: 'corrupt', message: e.message })
         return 'corrupt'

@@ -10,9 +10,11 @@ import {
   pendingApprovalRow,
   reportRange,
   stockMovementRow,
-  workstationSettings,
+  workstationSettingsInput,
+  workstationSettingsView,
 } from './reports'
 import { backupFolderInput, backupStatus } from './backups'
+import { keyRecoveryExport, keyRecoveryReenrol, keyRecoveryStatus } from './keyRecovery'
 import { ACCOUNT_SUBJECTS, OTP_STATUSES, ROLES, TOKEN_KINDS, TOKEN_STATES, type Role } from './domain'
 
 /**
@@ -417,7 +419,8 @@ export const channels = {
   'app.status': channel({
     input: noInput,
     output: z.object({
-      state: z.enum(['ready', 'corrupt']),
+      /** `keyLost`: the data key cannot be used; only the keyRecovery channels answer. */
+      state: z.enum(['ready', 'corrupt', 'keyLost']),
       message: z.string().optional(),
       branchCode: z.string().nullable(),
       branchName: z.string().nullable(),
@@ -683,10 +686,10 @@ export const channels = {
     access: ['supervisor'],
   }),
   'dashboard.summary': channel({ input: noInput, output: dashboard, access: ['supervisor'] }),
-  'settings.workstation': channel({ input: noInput, output: workstationSettings, access: 'any' }),
+  'settings.workstation': channel({ input: noInput, output: workstationSettingsView, access: 'any' }),
   'settings.updateWorkstation': channel({
-    input: workstationSettings,
-    output: workstationSettings,
+    input: workstationSettingsInput,
+    output: workstationSettingsView,
     access: ['admin'],
   }),
   /** Desktop app only: the window's print view saved as a PDF, or sent to the printer. */
@@ -724,6 +727,11 @@ export const channels = {
     access: ['supervisor', 'admin'],
   }),
   'backup.now': channel({ input: noInput, output: backupStatus, access: ['supervisor', 'admin'] }),
+  // ---- A PC whose data key is lost: what is lost, the unsent work to a file, enrolling anew ----
+  // Public: nobody can log in to a database whose key is lost. A PC with its key answers CONFLICT.
+  'keyRecovery.status': channel({ input: noInput, output: keyRecoveryStatus, access: 'public' }),
+  'keyRecovery.export': channel({ input: noInput, output: keyRecoveryExport, access: 'public' }),
+  'keyRecovery.reenrol': channel({ input: noInput, output: keyRecoveryReenrol, access: 'public' }),
 } as const
 
 export type Channels = typeof channels

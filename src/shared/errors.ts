@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   /** Too many wrong approval attempts for this supervisor at this PC; their login is not affected. */
   'APPROVAL_LOCKED',
   'DB_CORRUPT',
+  /** The PC's data key cannot be used: only the screen that starts the PC anew answers. */
+  'KEY_LOST',
+  /** The app is closing (quit, Windows shutting down): the call was not run. */
+  'CLOSING',
   'PASSWORD_CHANGE_REQUIRED',
   'INSUFFICIENT_FUNDS',
   'ACCOUNT_CLOSED',

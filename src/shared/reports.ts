@@ -165,15 +165,30 @@ export type ReceiptLayout = (typeof RECEIPT_LAYOUTS)[number]
 export const PAPER_LAYOUTS = ['receipt80', 'a4', 'a4_landscape'] as const
 export type PaperLayout = (typeof PAPER_LAYOUTS)[number]
 
-/** Settings of this PC an admin changes beside the idle lock: printing and the low-stock mark. */
+/** Receipts on the 80 mm printer: the layout's 80 × 200 mm page, or the printer's own paper size. */
+export const RECEIPT_PAGE_SIZES = ['layout', 'printer'] as const
+export type ReceiptPageSize = (typeof RECEIPT_PAGE_SIZES)[number]
+
+/** Settings of this PC an admin changes beside the idle lock: printing, PDFs and the low-stock mark. */
 export const workstationSettings = z
   .object({
     receiptLayout: z.enum(RECEIPT_LAYOUTS),
     printerName: z.string().trim().max(120),
     lowStockThreshold: z.number().int().min(0).max(1000),
+    /** Where 「PDFで保存」 writes ('' = the default folder, under the app's data folder). */
+    pdfFolder: z.string().trim().max(400),
+    receiptPageSize: z.enum(RECEIPT_PAGE_SIZES),
   })
   .strict()
 export type WorkstationSettings = z.infer<typeof workstationSettings>
+/** A change from 端末設定; a setting left out keeps its value. */
+export const workstationSettingsInput = workstationSettings.partial({
+  pdfFolder: true,
+  receiptPageSize: true,
+})
+/** What 端末設定 shows: the settings and the PDF folder used when none is chosen (none in browser mode). */
+export const workstationSettingsView = workstationSettings.extend({ defaultPdfFolder: z.string().nullable() })
+export type WorkstationSettingsView = z.infer<typeof workstationSettingsView>
 
 /** What the about screen shows. */
 export const aboutInfo = z.object({

@@ -11,12 +11,18 @@ import { LOG_MAX_BYTES } from '../../src/main/logging/rotation'
 import { electronPrintPort, type PrintableContents } from '../../src/main/printing/electronPort'
 import { pdfOptions } from '../../src/main/printing/layouts'
 import { PrintService } from '../../src/main/printing/printService'
-import { desktopPaths, PDF_FOLDER_NAME } from '../../src/main/shell/desktopPaths'
-import { SafeStorageKeyStore, type SafeStorageLike } from '../../src/main/shell/safeStorageKeyStore'
+import { DataKeyLostError } from '../../src/core/security/keyStore'
+import { DATA_FOLDER_NAME, desktopDataFolder, desktopPaths } from '../../src/main/shell/desktopPaths'
+import {
+  OsKeyStoreUnavailableError,
+  SafeStorageKeyStore,
+  type SafeStorageLike,
+} from '../../src/main/shell/safeStorageKeyStore'
 
 /**
  * What src/main/index.ts does besides calling Electron, run in plain Node: where the files go, the
  * data key wrapped by the OS key store, the log at start, and a PDF saved where the paths say.
+ * index.ts itself runs against a stand-in for Electron in desktop-main.test.ts.
  */
 let dir: string
 beforeEach(() => {
@@ -28,99 +34,131 @@ afterEach(() => {
 })
 
 /**
- * Stands in for Electron's safeStorage (DPAPI / libsecret): real AES-GCM under a key that belongs to
- * one OS user, so another user's store cannot unwrap the file, as with the real one.
+ * Stands in for Electron's safeStorage (DPAPI / libsecret), the asynchronous calls only: real AES-GCM
+ * under a key that belongs to one OS user, so another user's store cannot unwrap the file, as with the
+ * real one. `rotated` makes it ask for the key to be wrapped again, as the OS does after a key rotation.
  */
-function osKeyStore(available = true): SafeStorageLike {
+function osKeyStore(options: { available?: boolean; rotated?: boolean } = {}) {
   const userKey = randomBytes(32)
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString: (text) => {
+  const calls = { encrypt: 0, decrypt: 0 }
+  const store: SafeStorageLike = {
+    isAsyncEncryptionAvailable: async () => options.available ?? true,
+    encryptStringAsync: async (text) => {
+      calls.encrypt++
       const iv = randomBytes(12)
       const cipher = createCipheriv('aes-256-gcm', userKey, iv)
       const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
       return Buffer.concat([iv, cipher.getAuthTag(), body])
     },
-    decryptString: (data) => {
+    decryptStringAsync: async (data) => {
+      calls.decrypt++
       const decipher = createDecipheriv('aes-256-gcm', userKey, data.subarray(0, 12))
       decipher.setAuthTag(data.subarray(12, 28))
-      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8')
+      const result = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8')
+      return { result, shouldReEncrypt: options.rotated ?? false }
     },
   }
+  return { store, calls }
 }
 
 describe('where the desktop app keeps its files', () => {
-  it('database, key and logs in the app data folder; PDFs in Documents/Token Desk', () => {
-    const paths = desktopPaths('/home/sato/.config/Token Desk', () => '/home/sato/Documents')
-    expect(paths).toEqual({
-      dbFile: '/home/sato/.config/Token Desk/token-desk.sqlite',
-      keyFile: '/home/sato/.config/Token Desk/token-desk.key',
-      logDirectory: '/home/sato/.config/Token Desk/logs',
-      pdfDirectory: `/home/sato/Documents/${PDF_FOLDER_NAME}`,
-    })
-  })
-
-  it('without a Documents folder (Electron throws, or answers nothing) the PDFs go to the app data folder', () => {
-    const noDocuments = () => {
-      throw new Error("Failed to get 'documents' path")
+  it('Windows: %LOCALAPPDATA%\\Token Desk, never the roaming profile, whatever the app is named', () => {
+    const env = {
+      LOCALAPPDATA: 'C:\\Users\\sato\\AppData\\Local',
+      APPDATA: 'C:\\Users\\sato\\AppData\\Roaming',
     }
-    expect(desktopPaths('/data/td', noDocuments).pdfDirectory).toBe('/data/td/pdf')
-    expect(desktopPaths('/data/td', () => '').pdfDirectory).toBe('/data/td/pdf')
+    const folder = desktopDataFolder('win32', env, 'C:\\Users\\sato\\AppData\\Roaming')
+    expect(folder).toBe('C:\\Users\\sato\\AppData\\Local\\Token Desk')
+    expect(desktopDataFolder('win32', {}, 'C:\\Users\\sato\\AppData\\Roaming')).toBe(folder)
+    expect(desktopPaths(folder, 'win32')).toEqual({
+      dataFolder: folder,
+      dbFile: `${folder}\\token-desk.sqlite`,
+      keyFile: `${folder}\\token-desk.key`,
+      logDirectory: `${folder}\\logs`,
+      pdfDirectory: `${folder}\\pdf`,
+      crashDumps: `${folder}\\crashes`,
+    })
+    expect(DATA_FOLDER_NAME).toBe('Token Desk')
   })
 
-  it('「PDFで保存」 writes into the chosen folder, creating it, with the layout’s page options', async () => {
-    const paths = desktopPaths(join(dir, 'userData'), () => join(dir, 'Documents'))
+  it('Linux: the app data folder; PDFs stay in the data folder, not Documents', () => {
+    const folder = desktopDataFolder('linux', {}, '/home/sato/.config')
+    expect(folder).toBe('/home/sato/.config/Token Desk')
+    expect(desktopPaths(folder, 'linux').pdfDirectory).toBe('/home/sato/.config/Token Desk/pdf')
+  })
+
+  it('「PDFで保存」 writes into the folder, creating it, with the layout’s page options', async () => {
+    const paths = desktopPaths(join(dir, 'Token Desk'), process.platform)
     const asked: object[] = []
     const contents: PrintableContents = {
       printToPDF: async (options) => {
         asked.push(options)
         return Buffer.from('%PDF-1.7 receipt')
       },
-      print: (_options, callback) => callback(true, ''),
+      print: (_options, callback) => callback?.(true, ''),
       getPrintersAsync: async () => [],
     }
     const printing = new PrintService(
       electronPrintPort(() => contents),
-      paths.pdfDirectory,
+      async () => paths.pdfDirectory,
       new FakeClock('2026-11-25T01:00:00Z'),
     )
     const saved = await printing.savePdf('a4', '領収書 001-01-20261125-0001')
-    expect(saved.path).toBe(
-      join(dir, 'Documents', 'Token Desk', '領収書 001-01-20261125-0001-20261125T010000.pdf'),
-    )
+    expect(saved.path).toBe(join(dir, 'Token Desk', 'pdf', '領収書 001-01-20261125-0001-20261125T010000.pdf'))
     expect(readFileSync(saved.path, 'utf8')).toBe('%PDF-1.7 receipt')
     expect(asked).toEqual([pdfOptions('a4')])
   })
 })
 
 describe('the data key wrapped by the OS key store', () => {
-  it('is made once, stored wrapped (never in the clear) for its owner only, and read back on the next start', () => {
+  it('is made once, stored wrapped (never in the clear) for its owner only, and read back on the next start', async () => {
     const os = osKeyStore()
     const file = join(dir, 'userData', 'token-desk.key')
-    const key = new SafeStorageKeyStore(os, file).dataKey()
+    const key = await new SafeStorageKeyStore(os.store, file).dataKey()
     expect(key).toHaveLength(32)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const stored = readFileSync(file)
     expect(stored.includes(Buffer.from(key.toString('base64')))).toBe(false)
     expect(stored.includes(key)).toBe(false)
     // The next start (a new store object) reads the same key.
-    expect(new SafeStorageKeyStore(os, file).dataKey().equals(key)).toBe(true)
+    expect((await new SafeStorageKeyStore(os.store, file).dataKey()).equals(key)).toBe(true)
   })
 
-  it('refuses when the OS key store is not available, writing nothing', () => {
+  it('refuses when the OS key store is not available, writing nothing', async () => {
     const file = join(dir, 'token-desk.key')
-    expect(() => new SafeStorageKeyStore(osKeyStore(false), file).dataKey()).toThrow(/OS key store/)
+    await expect(
+      new SafeStorageKeyStore(osKeyStore({ available: false }).store, file).dataKey(),
+    ).rejects.toThrow(OsKeyStoreUnavailableError)
     expect(existsSync(file)).toBe(false)
   })
 
-  it('another OS user cannot unwrap the file; a file without a 32-byte key is refused', () => {
+  it('a file another OS user wrapped, or one without a 32-byte key, is a lost key (the file is left as it is)', async () => {
     const file = join(dir, 'token-desk.key')
-    new SafeStorageKeyStore(osKeyStore(), file).dataKey()
-    expect(() => new SafeStorageKeyStore(osKeyStore(), file).dataKey()).toThrow()
+    await new SafeStorageKeyStore(osKeyStore().store, file).dataKey()
+    const before = readFileSync(file)
+    const lost = new SafeStorageKeyStore(osKeyStore().store, file).dataKey()
+    await expect(lost).rejects.toBeInstanceOf(DataKeyLostError)
+    await expect(lost).rejects.toMatchObject({ reason: 'unreadable', file })
+    expect(readFileSync(file).equals(before)).toBe(true)
     const os = osKeyStore()
     const short = join(dir, 'short.key')
-    writeFileSync(short, os.encryptString(randomBytes(16).toString('base64')))
-    expect(() => new SafeStorageKeyStore(os, short).dataKey()).toThrow(/32-byte/)
+    writeFileSync(short, await os.store.encryptStringAsync(randomBytes(16).toString('base64')))
+    await expect(new SafeStorageKeyStore(os.store, short).dataKey()).rejects.toMatchObject({
+      reason: 'unreadable',
+    })
+  })
+
+  it('wraps the key again when the OS asks (its own key rotated), and the key stays the same', async () => {
+    const file = join(dir, 'token-desk.key')
+    const rotated = osKeyStore({ rotated: true })
+    const key = randomBytes(32)
+    writeFileSync(file, await rotated.store.encryptStringAsync(key.toString('base64')))
+    const wrapped = readFileSync(file)
+    expect((await new SafeStorageKeyStore(rotated.store, file).dataKey()).equals(key)).toBe(true)
+    expect(rotated.calls.encrypt).toBe(2)
+    expect(readFileSync(file).equals(wrapped)).toBe(false)
+    expect(existsSync(`${file}.new`)).toBe(false)
+    expect((await new SafeStorageKeyStore(rotated.store, file).dataKey()).equals(key)).toBe(true)
   })
 })
 

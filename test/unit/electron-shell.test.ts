@@ -1,9 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../src/main/security/csp'
-import { isAllowedNavigation, isTrustedSender, mainWindowOptions } from '../../src/main/shell/windowOptions'
+import { APP_PAGE_URL } from '../../src/main/shell/appProtocol'
+import {
+  isAllowedNavigation,
+  isTrustedSender,
+  mainWindowOptions,
+  rendererUrl,
+} from '../../src/main/shell/windowOptions'
 
-const APP_URL = 'file:///opt/token-desk/resources/app/out/renderer/index.html'
+const APP_URL = APP_PAGE_URL
 
 describe('the main window follows Electron’s security checklist', () => {
   const prefs = mainWindowOptions('/app/out/preload/index.cjs').webPreferences
@@ -27,6 +33,11 @@ describe('the main window follows Electron’s security checklist', () => {
   it('loads the CommonJS preload', () => {
     expect(prefs.preload).toMatch(/index\.cjs$/)
   })
+
+  it('has DevTools only when asked (the shell asks where the app is not packaged)', () => {
+    expect(prefs.devTools).toBe(false)
+    expect(mainWindowOptions('/p/index.cjs', { devTools: true }).webPreferences.devTools).toBe(true)
+  })
 })
 
 describe('IPC sender check', () => {
@@ -35,9 +46,17 @@ describe('IPC sender check', () => {
     expect(isTrustedSender({ url: `${APP_URL}#/customers`, isMainFrame: true }, APP_URL)).toBe(true)
   })
 
-  it('refuses subframes, other files, other sites and missing frames', () => {
+  it('refuses subframes, files, other hosts of the scheme, other sites and missing frames', () => {
     expect(isTrustedSender({ url: APP_URL, isMainFrame: false }, APP_URL)).toBe(false)
     expect(isTrustedSender({ url: 'file:///tmp/evil.html', isMainFrame: true }, APP_URL)).toBe(false)
+    expect(
+      isTrustedSender(
+        { url: 'file:///C:/Token%20Desk/resources/app.asar/out/renderer/index.html', isMainFrame: true },
+        APP_URL,
+      ),
+    ).toBe(false)
+    expect(isTrustedSender({ url: 'app://evil/index.html', isMainFrame: true }, APP_URL)).toBe(false)
+    expect(isTrustedSender({ url: 'data:text/html,hi', isMainFrame: true }, APP_URL)).toBe(false)
     expect(isTrustedSender({ url: 'https://example.com/', isMainFrame: true }, APP_URL)).toBe(false)
     expect(isTrustedSender({ url: 'not a url', isMainFrame: true }, APP_URL)).toBe(false)
     expect(isTrustedSender(null, APP_URL)).toBe(false)
@@ -47,6 +66,15 @@ describe('IPC sender check', () => {
     const dev = 'http://localhost:5173/'
     expect(isTrustedSender({ url: 'http://localhost:5173/#/login', isMainFrame: true }, dev)).toBe(true)
     expect(isTrustedSender({ url: 'http://localhost:5174/', isMainFrame: true }, dev)).toBe(false)
+  })
+
+  it('loads the dev server only where the app is not packaged, and only on this machine', () => {
+    const dev = { ELECTRON_RENDERER_URL: 'http://localhost:5173/' }
+    expect(rendererUrl(false, dev)).toBe('http://localhost:5173/')
+    expect(rendererUrl(true, dev)).toBe(APP_URL)
+    expect(rendererUrl(false, {})).toBe(APP_URL)
+    expect(rendererUrl(false, { ELECTRON_RENDERER_URL: 'https://evil.example/' })).toBe(APP_URL)
+    expect(rendererUrl(false, { ELECTRON_RENDERER_URL: 'not a url' })).toBe(APP_URL)
   })
 
   it('blocks navigation away from the app', () => {

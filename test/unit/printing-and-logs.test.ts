@@ -65,6 +65,8 @@ describe('printing', () => {
       preferCSSPageSize: true,
       printBackground: true,
     })
+    // printToPDF takes margins in inches (a marginType is print()'s option, and printToPDF ignores it).
+    expect(pdfOptions('a4').margins).toEqual({ top: 0, bottom: 0, left: 0, right: 0 })
     expect(pdfOptions('a4_landscape')).toMatchObject({ landscape: true, pageSize: { width: 210 / 25.4 } })
     expect(paperPrintOptions('receipt80', 'EPSON TM-T88VII')).toMatchObject({
       silent: true,
@@ -73,6 +75,13 @@ describe('printing', () => {
     })
     expect(paperPrintOptions('a4', '')).toMatchObject({ silent: false })
     expect(paperPrintOptions('a4', '')).not.toHaveProperty('deviceName')
+    // 端末設定 › the printer's own paper: the 80 mm receipt goes without a page size of its own.
+    const printerPaper = paperPrintOptions('receipt80', 'EPSON TM-T88VII', 'printer')
+    expect(printerPaper).toMatchObject({ usePrinterDefaultPageSize: true, deviceName: 'EPSON TM-T88VII' })
+    expect(printerPaper).not.toHaveProperty('pageSize')
+    // A4 keeps its page whatever the receipt setting says.
+    expect(paperPrintOptions('a4', '', 'printer')).toMatchObject({ pageSize: { width: 210_000 } })
+    expect(paperPrintOptions('a4', '', 'printer')).not.toHaveProperty('usePrinterDefaultPageSize')
   })
 
   it('names PDF files safely', () => {
@@ -89,12 +98,19 @@ describe('printing', () => {
         calls.push(options)
         return Buffer.from('%PDF-1.7 test')
       },
-      print: (_options, callback) => callback(false, 'cancelled'),
-      getPrintersAsync: async () => [{ name: 'EPSON TM-T88VII' }, { name: 'Canon A4' }, { name: 'Canon A4' }],
+      // Electron's words when the person closes the system's print dialog.
+      print: (_options, callback) => callback?.(false, 'Print job canceled'),
+      getPrintersAsync: async () =>
+        ['EPSON TM-T88VII', 'Canon A4', 'Canon A4'].map((name) => ({
+          name,
+          displayName: name,
+          description: '',
+          options: {},
+        })),
     }
     const service = new PrintService(
       electronPrintPort(() => contents),
-      join(dir, 'pdf'),
+      async () => join(dir, 'pdf'),
       new FakeClock('2026-11-25T01:00:00Z'),
     )
     const saved = await service.savePdf('receipt80', '領収書-001')
@@ -103,7 +119,7 @@ describe('printing', () => {
     expect(calls).toEqual([pdfOptions('receipt80')])
     expect(await service.printers()).toEqual({ desktop: true, names: ['Canon A4', 'EPSON TM-T88VII'] })
     // Closing the print dialog is not an error.
-    await expect(service.print('a4', '')).resolves.toBeUndefined()
+    await expect(service.print('a4', '', 'layout')).resolves.toBeUndefined()
     // Never overwrites an earlier PDF of the same name and second.
     await expect(service.savePdf('receipt80', '領収書-001')).rejects.toThrow(/EEXIST/)
   })
@@ -111,14 +127,14 @@ describe('printing', () => {
   it('reports a printer failure, and refuses in browser mode where there is no window to print', async () => {
     const failing: PrintPort = electronPrintPort(() => ({
       printToPDF: async () => Buffer.alloc(0),
-      print: (_o, callback) => callback(false, 'no printer'),
+      print: (_o, callback) => callback?.(false, 'no printer'),
       getPrintersAsync: async () => [],
     }))
     const clock = new FakeClock('2026-11-25T01:00:00Z')
-    await expect(new PrintService(failing, dir, clock).print('a4', 'X')).rejects.toThrow(
-      'printing failed: no printer',
-    )
-    const browser = new PrintService(undefined, dir, clock)
+    await expect(
+      new PrintService(failing, async () => dir, clock).print('a4', 'X', 'layout'),
+    ).rejects.toThrow('printing failed: no printer')
+    const browser = new PrintService(undefined, async () => dir, clock)
     expect(browser.available).toBe(false)
     expect(await browser.printers()).toEqual({ desktop: false, names: [] })
     await expect(browser.savePdf('a4', 'x')).rejects.toBeInstanceOf(DomainError)

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createApp } from '../app'
-import { createHandlers, logToStderr } from '../ipc/handlers'
+import { AppHost } from '../appHost'
+import { logToStderr } from '../ipc/handlers'
 import { FileKeyStore } from '../../core/security/keyStore'
 import { lockDatabase } from '../shell/instanceLock'
 import { startBridge } from './server'
@@ -46,35 +46,37 @@ async function main(): Promise<void> {
   const logDirectory = join(dirname(dbFile), 'logs')
   const { log } = startNodeFileLog(logDirectory)
   log.info(`browser mode starting on ${dbFile}`)
-  const app = await createApp({
-    dbFile,
-    keyStore: new FileKeyStore(keyFile),
-    demo: values.demo,
-    idleLockSeconds: idle,
-    logDirectory,
-    shell: { kind: 'browser', runtime: `Node ${process.versions.node}` },
-    dailyBackups: true,
-  })
   const logToFile = failureLoggerFor(log)
-  const invoke = createHandlers(app, (channel, error) => {
-    logToStderr(channel, error)
-    logToFile(channel, error)
-  })
+  const host = await AppHost.open(
+    () => ({
+      dbFile,
+      keyStore: new FileKeyStore(keyFile),
+      demo: values.demo,
+      idleLockSeconds: idle,
+      logDirectory,
+      shell: { kind: 'browser', runtime: `Node ${process.versions.node}` },
+      dailyBackups: true,
+    }),
+    (channel, error) => {
+      logToStderr(channel, error)
+      logToFile(channel, error)
+    },
+  )
   const rendererDir = resolve(values['renderer-dir'] ?? join(__dirname, '../renderer'))
   const bridge = await startBridge({
-    invoke,
+    invoke: host.invoke,
     rendererDir,
     port,
     token: randomBytes(24).toString('base64url'),
   })
 
-  if (app.state === 'corrupt') console.error(`[token-desk] ${app.message}`)
+  if (host.current.state !== 'ready') console.error(`[token-desk] ${host.current.message}`)
   console.log(`Token Desk (browser mode) on ${dbFile}`)
   console.log(`Open: ${bridge.url}`)
 
   const stop = async () => {
     await bridge.close()
-    await app.close()
+    await host.close()
     process.exit(0)
   }
   process.on('SIGINT', stop)

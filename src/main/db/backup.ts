@@ -156,8 +156,23 @@ export async function migrateWithBackup(db: Knex, dir: string, clock: Clock): Pr
   if (pending.length === 0) return null
   let file: string | null = null
   if (done.length > 0) file = await takeBackup(db, dir, 'premigration', clock.now())
-  await db.migrate.latest({ migrationSource })
+  try {
+    await db.migrate.latest({ migrationSource })
+  } catch (e) {
+    throw new MigrationFailedError(file, { cause: e })
+  }
   return file
+}
+
+/** A migration failed (its transaction rolled back); `backup` is the copy taken just before, if any. */
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly backup: string | null,
+    options: ErrorOptions,
+  ) {
+    super('the database could not be brought up to date', options)
+    this.name = 'MigrationFailedError'
+  }
 }
 
 /** How long after start the daily backup first looks whether one is due. */

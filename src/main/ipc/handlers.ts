@@ -16,6 +16,7 @@ import { listAudit } from '../services/audit'
 import { issue12bHandlers } from './reportHandlers'
 import { backupHandlers } from './backupHandlers'
 import { PerAccountQueue } from './perAccountQueue'
+import { keyLostAnswer, keyRecoveryRefusals } from './keyRecoveryHandlers'
 
 export interface Call<C extends ChannelName> {
   clientKey: string
@@ -88,6 +89,7 @@ const implementation: Implementation = {
   'settings.update': (s, { session, input }) => s.settings.update(session!, input),
   ...issue12bHandlers,
   ...backupHandlers,
+  ...keyRecoveryRefusals,
 }
 
 export type Invoke = (clientKey: string, channel: unknown, input: unknown) => Promise<Result<unknown>>
@@ -163,6 +165,7 @@ export function createHandlers(app: TokenDeskApp, logFailure: FailureLogger = ()
         })
       return err('DB_CORRUPT', app.message)
     }
+    if (app.state === 'keyLost') return keyLostAnswer(app.recovery, channel, app.message, logFailure)
     const s = app.services
     try {
       const session = s.sessions.get(clientKey)

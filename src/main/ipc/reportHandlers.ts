@@ -31,7 +31,8 @@ export const issue12bHandlers: Pick<Implementation, Issue12bChannels> = {
   'settings.updateWorkstation': (s, { session, input }) => s.workstation.update(session!, input),
   'print.pdf': (s, { input }) => s.printing.savePdf(input.layout, input.name),
   'print.paper': async (s, { input }) => {
-    await s.printing.print(input.layout, (await s.workstation.get()).printerName)
+    const { printerName, receiptPageSize } = await s.workstation.get()
+    await s.printing.print(input.layout, printerName, receiptPageSize)
     return {}
   },
   'print.printers': (s) => s.printing.printers(),

@@ -1,14 +1,14 @@
+import type { WebContents } from 'electron'
 import type { PrintPort } from './printService'
 
+/** The part of Electron's `WebContents` printing uses (type only: nothing here loads Electron). */
+export type PrintableContents = Pick<WebContents, 'printToPDF' | 'print' | 'getPrintersAsync'>
+
 /**
- * The part of Electron's `WebContents` printing uses, written out so this file needs no `electron`
- * import (only src/main/index.ts imports Electron).
+ * What `webContents.print` reports when the person closes the system's print dialog (Electron 21 and
+ * later): the person's choice, not a failure.
  */
-export interface PrintableContents {
-  printToPDF(options: object): Promise<Uint8Array>
-  print(options: object, callback: (success: boolean, failureReason: string) => void): void
-  getPrintersAsync(): Promise<{ name: string; displayName?: string }[]>
-}
+export const PRINT_CANCELLED = 'Print job canceled'
 
 /** Prints what the window shows: the renderer has switched to its print view before calling. */
 export function electronPrintPort(contents: () => PrintableContents | undefined): PrintPort {
@@ -23,8 +23,7 @@ export function electronPrintPort(contents: () => PrintableContents | undefined)
     print: (options) =>
       new Promise((resolve, reject) =>
         current().print(options, (success, failureReason) =>
-          // Closing the system's print dialog is the person's choice, not a failure.
-          success || failureReason === 'cancelled'
+          success || failureReason === PRINT_CANCELLED
             ? resolve()
             : reject(new Error(`printing failed: ${failureReason}`)),
         ),

@@ -1,3 +1,4 @@
+import type { PrintToPDFOptions, WebContentsPrintOptions } from 'electron'
 import type { PaperLayout } from '../../shared/reports'
 
 /**
@@ -30,22 +31,13 @@ export const PAPER_SIZES: Record<PaperLayout, PaperSize> = {
   a4_landscape: size(210, 297, true),
 }
 
-export interface PdfOptions {
-  pageSize: { width: number; height: number }
-  landscape: boolean
-  printBackground: boolean
-  preferCSSPageSize: boolean
-  margins: { marginType: 'none' }
-}
+/** What `webContents.printToPDF` takes, as Electron's own types say. */
+export type PdfOptions = PrintToPDFOptions
+/** What `webContents.print` takes, as Electron's own types say. */
+export type PaperPrintOptions = WebContentsPrintOptions
 
-export interface PaperPrintOptions {
-  silent: boolean
-  deviceName?: string
-  printBackground: boolean
-  landscape: boolean
-  pageSize: { width: number; height: number }
-  margins: { marginType: 'none' }
-}
+/** Receipts on the 80 mm printer: the layout's page, or the paper the printer's driver is set to. */
+export type ReceiptPageSize = 'layout' | 'printer'
 
 export function pdfOptions(layout: PaperLayout): PdfOptions {
   const paper = PAPER_SIZES[layout]
@@ -54,20 +46,29 @@ export function pdfOptions(layout: PaperLayout): PdfOptions {
     landscape: paper.landscape,
     printBackground: true,
     preferCSSPageSize: true,
-    // The print views carry their own margins in CSS (`@page`), so the printer adds none.
-    margins: { marginType: 'none' },
+    // The print views carry their own margins in CSS (`@page`), so the PDF adds none (inches).
+    margins: { top: 0, bottom: 0, left: 0, right: 0 },
   }
 }
 
-/** A named printer prints without the dialog; with none chosen the system's print dialog asks. */
-export function paperPrintOptions(layout: PaperLayout, printerName: string): PaperPrintOptions {
+/**
+ * A named printer prints without the dialog; with none chosen the system's print dialog asks. An 80 mm
+ * receipt goes on the layout's 80 × 200 mm page, or on the printer's own paper size when 端末設定 says
+ * so (a roll printer whose driver cuts its own length).
+ */
+export function paperPrintOptions(
+  layout: PaperLayout,
+  printerName: string,
+  receiptPageSize: ReceiptPageSize = 'layout',
+): PaperPrintOptions {
   const paper = PAPER_SIZES[layout]
+  const printerPaper = layout === 'receipt80' && receiptPageSize === 'printer'
   return {
     silent: printerName !== '',
     ...(printerName ? { deviceName: printerName } : {}),
     printBackground: true,
     landscape: paper.landscape,
-    pageSize: paper.printMicrons,
+    ...(printerPaper ? { usePrinterDefaultPageSize: true } : { pageSize: paper.printMicrons }),
     margins: { marginType: 'none' },
   }
 }

@@ -1,9 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PaperLayout } from '../../shared/reports'
 import { DomainError } from '../../shared/result'
 import type { Clock } from '../clock'
-import { paperPrintOptions, pdfOptions, type PaperPrintOptions, type PdfOptions } from './layouts'
+import { checkedPdfFolder } from '../services/workstationSettings'
+import {
+  paperPrintOptions,
+  pdfOptions,
+  type PaperPrintOptions,
+  type PdfOptions,
+  type ReceiptPageSize,
+} from './layouts'
 
 /**
  * What printing needs from the window that shows the print view. In the desktop app it is the main
@@ -34,7 +41,8 @@ export function safePdfName(name: string, at: Date): string {
 export class PrintService {
   constructor(
     private readonly port: PrintPort | undefined,
-    private readonly pdfDirectory: string | undefined,
+    /** The folder 端末設定 names for PDFs (or the default), looked up at each save. */
+    private readonly pdfFolder: () => Promise<string | null>,
     private readonly clock: Clock,
   ) {}
 
@@ -44,10 +52,12 @@ export class PrintService {
 
   async savePdf(layout: PaperLayout, name: string): Promise<{ path: string; bytes: number }> {
     const port = this.requirePort()
-    if (!this.pdfDirectory) throw new DomainError('CONFLICT', 'no folder for PDF files is set')
+    const chosen = await this.pdfFolder()
+    if (!chosen) throw new DomainError('CONFLICT', 'no folder for PDF files is set')
+    // Checked at each save (created if missing, a file written): a USB drive or share may have gone.
+    const folder = checkedPdfFolder(chosen)
     const pdf = await port.printToPdf(pdfOptions(layout))
-    await mkdir(this.pdfDirectory, { recursive: true })
-    const path = join(this.pdfDirectory, safePdfName(name, this.clock.now()))
+    const path = join(folder, safePdfName(name, this.clock.now()))
     await writeFile(path, pdf, { flag: 'wx' })
     return { path, bytes: pdf.byteLength }
   }
@@ -58,8 +68,8 @@ export class PrintService {
     return { desktop: true, names: [...new Set(await this.port.printerNames())].sort() }
   }
 
-  async print(layout: PaperLayout, printerName: string): Promise<void> {
-    await this.requirePort().print(paperPrintOptions(layout, printerName))
+  async print(layout: PaperLayout, printerName: string, receiptPageSize: ReceiptPageSize): Promise<void> {
+    await this.requirePort().print(paperPrintOptions(layout, printerName, receiptPageSize))
   }
 
   private requirePort(): PrintPort {

@@ -2,6 +2,8 @@ import { backoffDelay } from './backoff'
 
 export const SYNC_INTERVAL_MS = 15_000
 
+const noop = () => {}
+
 /**
  * Runs sync every 15 s, at once after a local change or "sync now", and backs off with full jitter after
  * failures. Runs never overlap: a request during a run makes one more run right after it.
@@ -20,9 +22,11 @@ export class SyncScheduler {
     this.schedule(0)
   }
 
-  stop(): void {
+  /** No more runs; resolves once a run in progress has ended (closing must not close the database under it). */
+  stop(): Promise<void> {
     this.stopped = true
     clearTimeout(this.timer)
+    return this.running ? this.running.then(noop, noop) : Promise.resolve()
   }
 
   /**

@@ -10,7 +10,8 @@ import type { MutationName } from '../../shared/syncProtocol'
 import type { Session } from '../services/sessions'
 import { CentralError, type SyncClient } from './client'
 import type { SyncScheduler } from './scheduler'
-import { argsWithoutSecrets, carriesSecrets } from './problemSecrets'
+import { carriesSecrets } from './problemSecrets'
+import { outboxExport } from './outboxExport'
 
 /** What the status bar, the sync screen and the admin's enrolment form call. */
 export class SyncService {
@@ -237,43 +238,18 @@ export class SyncService {
     return this.queue()
   }
 
-  /**
-   * The last resort: everything waiting, as JSON the HQ can load by hand. A credential change goes without
-   * its password and key: they are sealed with this PC's data key, which HQ does not have, and opened they
-   * would be a person's password in a file carried by hand. HQ cannot apply such a change (central checks
-   * the current password), so the file marks it for the person to do again.
-   */
+  /** The last resort: everything waiting, as JSON HQ can load by hand (see outboxExport), audited. */
   async exportOutbox(session: Session) {
-    const rows = await this.db('outbox').orderBy('id')
-    const state = await this.db('sync_state').where({ id: 1 }).first()
+    const exported = await outboxExport(this.db, this.clock.now())
     await this.db.transaction((trx) =>
       this.audit.append(trx, {
         actor: session.staffId,
         action: 'sync.export_outbox',
         entity: 'workstation',
-        entityKey: state.client_id ?? 'unenrolled',
-        after: { rows: rows.length },
+        entityKey: exported.clientId ?? 'unenrolled',
+        after: { rows: exported.rows },
       }),
     )
-    return {
-      fileName: `outbox-${state.client_id ?? 'unenrolled'}-${this.clock.now().toISOString().replace(/[:.]/g, '')}.json`,
-      content: JSON.stringify(
-        {
-          clientId: state.client_id ?? null,
-          exportedAt: this.clock.now().toISOString(),
-          mutations: rows.map((r) => ({
-            localId: r.id,
-            id: r.mutation_id,
-            name: r.name,
-            args: JSON.parse(argsWithoutSecrets(r.name, r.args_json)),
-            ...(carriesSecrets(r.name) ? { secretsRemoved: true } : {}),
-            createdAt: r.created_at,
-            actor: r.actor,
-          })),
-        },
-        null,
-        2,
-      ),
-    }
+    return { fileName: exported.fileName, content: exported.content }
   }
 }

@@ -207,6 +207,9 @@ const enWords: typeof jaWords = {
       receiptLayout: 'Choose the receipt paper.',
       printerName: 'A printer name has up to 120 characters.',
       lowStockThreshold: 'The stock warning is 0 to 1000 tokens.',
+      pdfFolder:
+        'The folder for PDF files cannot be used. Check “Folder for PDF files” in the workstation settings.',
+      receiptPageSize: 'Choose the paper size.',
       layout: 'Choose the paper.',
       name: 'Enter a file name of up to 80 characters.',
     },

@@ -421,6 +421,8 @@ const en: typeof ja = {
     NOT_FOUND: 'No such customer.',
     CONFLICT: 'This cannot be done in the current state.',
     DB_CORRUPT: 'The database is damaged; nothing can be done.',
+    KEY_LOST: 'This PC’s data key cannot be read, so nothing can be done.',
+    CLOSING: 'Token Desk is closing; this was not done.',
     INTERNAL: 'Something unexpected happened; the operation was not completed.',
     UNREACHABLE: 'Token Desk’s main process cannot be reached.',
     MAKER_IS_CHECKER: 'You cannot approve your own work. Another supervisor must approve.',
@@ -601,6 +603,27 @@ const en: typeof ja = {
     lowStock: 'Show stock as low at',
     save: 'Save',
     saved: 'Printing and stock settings saved.',
+    receiptPageSize: 'Paper size on the 80 mm printer',
+    pageSize: {
+      layout: 'Print on 80 mm × 200 mm',
+      printer: 'Use the printer’s paper setting',
+    },
+    pageSizeHint:
+      'Choose “Use the printer’s paper setting” for printers that set the paper length themselves (auto cut). PDFs are always 80 mm × 200 mm.',
+    pdfFolder: 'Folder for PDF files',
+    pdfFolderDefault: 'Leave empty to save into the default folder ({folder}).',
+    pdfFolderBrowser: 'The desktop app uses this setting. In the browser, save PDFs from the print dialog.',
+    pdfFolderHint:
+      'PDFs hold customers’ data: avoid folders OneDrive or similar services sync (e.g. D:\\TokenDesk\\pdf).',
+    pdfProblem: {
+      not_absolute:
+        'Enter a full path starting with a drive (or the root), such as D:\\TokenDesk\\pdf. Nothing was changed.',
+      not_a_folder: 'That is a file, not a folder. Nothing was changed.',
+      cannot_create:
+        'The folder could not be created. Check the place and the permissions. Nothing was changed.',
+      not_writable:
+        'This folder cannot be written to. Check the permissions or choose another folder. Nothing was changed.',
+    },
   },
   // ---- Backup folder, last backup, back up now (issue 12, h12) ----
   backup: {
@@ -638,6 +661,38 @@ const en: typeof ja = {
         'The backup folder is missing and could not be created. Check the drive and the permissions.',
       not_writable: 'The backup folder cannot be written to. Check the drive and the permissions.',
     },
+  },
+  // ---- A PC whose data key cannot be read: what is lost, unsent work to a file, enrolling anew ----
+  keyLost: {
+    title: 'This PC’s data key cannot be read',
+    reason: {
+      unreadable:
+        'Windows cannot open the file with the key that protects the data: an administrator may have reset the Windows password, or Token Desk was started in another Windows account or profile.',
+      mismatch:
+        'The key that protects the data is not this database’s key: the key file may have been replaced, or the database copied here without its key.',
+    },
+    first:
+      'Starting Token Desk in the usual Windows account may solve this. Ask IT before enrolling this PC again.',
+    lostTitle: 'What is lost when this PC is enrolled again',
+    unsent:
+      '{n} operation(s) not yet sent to HQ. Write them to a file with the button below and hand it to HQ.',
+    unsentNone: 'No operation waits to be sent to HQ.',
+    credentials:
+      '{n} of them are password changes or authenticator enrolments, which cannot go in the file: the people concerned do them again.',
+    workstation: 'This PC’s enrolment ({branch}, workstation {no}). HQ should revoke the old enrolment.',
+    workstationNone: 'This PC is not enrolled at HQ yet.',
+    local:
+      'Records kept only on this PC (audit log, settings, backups) do not carry over. The old database and key are not deleted: they are kept in {folder}.',
+    lastSync: 'Last synchronised with HQ: {at}',
+    lastSyncNever: 'Never synchronised with HQ.',
+    backTitle: 'What comes back from HQ',
+    back: 'Customers, tokens, stock and staff come back from HQ during “Workstation setup” after enrolling again (HQ issues the enrolment code).',
+    export: 'Write unsent operations to a file',
+    exported: '{n} operation(s) written to a file. Hand this file to HQ: {path}',
+    exportFirst: 'Write the unsent operations to a file before enrolling this PC again.',
+    confirm: 'I have checked what is lost, and the file goes to HQ.',
+    reenrol: 'Enrol this PC again',
+    reenrolled: 'The old data is kept in {folder}. Workstation setup starts now.',
   },
 }
 export default en

@@ -208,6 +208,9 @@ export default {
       receiptLayout: '領収書の用紙を選んでください。',
       printerName: 'プリンター名は120文字以内です。',
       lowStockThreshold: '在庫警告の本数は0〜1000です。',
+      pdfFolder:
+        'PDF の保存先フォルダーを使えません。端末設定の「PDF の保存先フォルダー」を確認してください。',
+      receiptPageSize: '用紙サイズを選んでください。',
       layout: '用紙を選んでください。',
       name: 'ファイル名を80文字以内で入力してください。',
     },

@@ -11,6 +11,8 @@ import { invoke } from '../api/invoke'
 export const useSessionStore = defineStore('session', () => {
   const session = ref<SessionInfo | null>(null)
   const dbProblem = ref<string | null>(null)
+  /** The PC's data key cannot be read: only the screen that starts the PC anew is shown. */
+  const keyLost = ref(false)
   const ready = ref(false)
   /** An empty database (issue 8): the PC opens on 端末の初期設定 instead of the login. */
   const needsSetup = ref(false)
@@ -32,11 +34,13 @@ export const useSessionStore = defineStore('session', () => {
     if (error.code === 'PASSWORD_CHANGE_REQUIRED' && session.value)
       session.value = { ...session.value, mustChangePassword: true }
     if (error.code === 'DB_CORRUPT') dbProblem.value = error.message
+    if (error.code === 'KEY_LOST') keyLost.value = true
   }
 
   async function load(): Promise<void> {
     const status = await invoke('app.status', {})
     if (status.ok && status.value.state === 'corrupt') dbProblem.value = status.value.message ?? ''
+    keyLost.value = status.ok && status.value.state === 'keyLost'
     needsSetup.value = status.ok && status.value.needsSetup
     const current = await invoke('auth.session', {})
     session.value = current.ok ? current.value : null
@@ -82,6 +86,7 @@ export const useSessionStore = defineStore('session', () => {
   return {
     session,
     dbProblem,
+    keyLost,
     ready,
     locked,
     needsSetup,
