@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   app,
@@ -55,6 +56,7 @@ let closed = false
 
 /** The window first (its page says 起動しています… at once), the services beside it; then both ready. */
 async function start(): Promise<void> {
+  mkdirSync(paths.dataFolder, { recursive: true })
   const { path, logFailure } = startDesktopLog(log as unknown as ElectronLogLike, paths.logDirectory, {
     version: app.getVersion(),
     electron: process.versions.electron,
@@ -107,6 +109,7 @@ function bindChannels(appUrl: string, host: Promise<AppHost>): void {
       ) {
         return err('FORBIDDEN', 'IPC from an untrusted frame')
       }
+      if (closing) return err('CLOSING', 'Token Desk is closing')
       return (await host).invoke(`window:${event.sender.id}`, name, input)
     })
   }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,11 +13,8 @@ import { pdfOptions } from '../../src/main/printing/layouts'
 import { PrintService } from '../../src/main/printing/printService'
 import { DataKeyLostError } from '../../src/core/security/keyStore'
 import { DATA_FOLDER_NAME, desktopDataFolder, desktopPaths } from '../../src/main/shell/desktopPaths'
-import {
-  OsKeyStoreUnavailableError,
-  SafeStorageKeyStore,
-  type SafeStorageLike,
-} from '../../src/main/shell/safeStorageKeyStore'
+import { OsKeyStoreUnavailableError, SafeStorageKeyStore } from '../../src/main/shell/safeStorageKeyStore'
+import { osKeyStore } from '../support/electronStandIn'
 
 /**
  * What src/main/index.ts does besides calling Electron, run in plain Node: where the files go, the
@@ -32,34 +29,6 @@ afterEach(() => {
   vi.restoreAllMocks()
   rmSync(dir, { recursive: true, force: true })
 })
-
-/**
- * Stands in for Electron's safeStorage (DPAPI / libsecret), the asynchronous calls only: real AES-GCM
- * under a key that belongs to one OS user, so another user's store cannot unwrap the file, as with the
- * real one. `rotated` makes it ask for the key to be wrapped again, as the OS does after a key rotation.
- */
-function osKeyStore(options: { available?: boolean; rotated?: boolean } = {}) {
-  const userKey = randomBytes(32)
-  const calls = { encrypt: 0, decrypt: 0 }
-  const store: SafeStorageLike = {
-    isAsyncEncryptionAvailable: async () => options.available ?? true,
-    encryptStringAsync: async (text) => {
-      calls.encrypt++
-      const iv = randomBytes(12)
-      const cipher = createCipheriv('aes-256-gcm', userKey, iv)
-      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
-      return Buffer.concat([iv, cipher.getAuthTag(), body])
-    },
-    decryptStringAsync: async (data) => {
-      calls.decrypt++
-      const decipher = createDecipheriv('aes-256-gcm', userKey, data.subarray(0, 12))
-      decipher.setAuthTag(data.subarray(12, 28))
-      const result = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8')
-      return { result, shouldReEncrypt: options.rotated ?? false }
-    },
-  }
-  return { store, calls }
-}
 
 describe('where the desktop app keeps its files', () => {
   it('Windows: %LOCALAPPDATA%\\Token Desk, never the roaming profile, whatever the app is named', () => {
