@@ -1,13 +1,16 @@
 import { resolve } from 'node:path'
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
+import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
     build: {
+      // Packages stay in node_modules rather than in the bundle: the `dependencies`, which the installer
+      // packs, and the browser-mode bridge's Fastify, a devDependency (the bridge is no part of the
+      // installed app; test/unit/packaging.test.ts checks index.js needs only `dependencies`).
+      externalizeDeps: { include: ['fastify', '@fastify/static'] },
       rollupOptions: {
         // index: the Electron shell; bridge-cli: the same services over HTTP for browser mode.
         input: {
@@ -18,7 +21,6 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
         // A sandboxed preload must be CommonJS: Electron refuses an ESM preload with sandbox: true.
