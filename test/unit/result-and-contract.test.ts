@@ -40,7 +40,7 @@ describe('the channel contract', () => {
     }
   })
 
-  it('keeps public channels to the few a login screen and a new PC’s setup need', () => {
+  it('keeps public channels to the few a login screen, a new PC’s setup and a PC whose key is lost need', () => {
     const open = Object.entries(channels)
       .filter(([, spec]) => spec.access === 'public')
       .map(([name]) => name)
@@ -48,6 +48,9 @@ describe('the channel contract', () => {
       'app.status',
       'auth.login',
       'auth.session',
+      'keyRecovery.export',
+      'keyRecovery.reenrol',
+      'keyRecovery.status',
       'setup.enroll',
       'setup.progress',
     ])
