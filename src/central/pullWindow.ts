@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import { MAX_PATCH_ENTRIES } from '../shared/syncProtocol'
+import { MAX_PATCH_ENTRIES, SYNC_ENTITY_NAMES, type SyncEntity } from '../shared/syncProtocol'
+import { PULL_SOURCES } from './pullEntities'
 
 /**
  * Which versions one pull sends (issue 11: a branch of 100,000 customers bootstraps in pages of 5,000
@@ -20,32 +21,17 @@ export interface PullWindow {
   has(kind: ChangeKind): boolean
 }
 
-export type ChangeKind = 'customers' | 'tokens' | 'requests' | 'staff' | 'inventory' | 'tombstones'
-
-/**
- * A branch's tokens (tokens have no branch column): driven by the tokens' own version index, with the
- * customer's branch checked per token. A join lets the planner read every customer of the branch
- * first, i.e. the whole branch on every page of a bootstrap.
- */
-export function tokensOfBranch(trx: Knex.Transaction, branch: string): Knex.QueryBuilder {
-  return trx('tokens as t').whereExists(
-    trx('customers as c').select(trx.raw('1')).whereRaw('c.cif = t.cif').andWhere('c.branch_code', branch),
-  )
-}
+/** A synced entity, or the tombstones of rows that left the branch's view. */
+export type ChangeKind = SyncEntity | 'tombstones'
 
 /** Where a pull's changes live, each filtered as the pull filters its rows, and its version column. */
 function changeSources(trx: Knex.Transaction, branch: string, fromScratch: boolean) {
-  const sources: { kind: ChangeKind; rows: () => Knex.QueryBuilder; version: string }[] = [
-    { kind: 'customers', rows: () => trx('customers').where({ branch_code: branch }), version: 'version' },
-    { kind: 'tokens', rows: () => tokensOfBranch(trx, branch), version: 't.version' },
-    { kind: 'requests', rows: () => trx('requests').where({ branch_code: branch }), version: 'version' },
-    {
-      kind: 'staff',
-      rows: () => trx('staff').where({ branch_code: branch }).andWhere('active', true),
-      version: 'version',
-    },
-    { kind: 'inventory', rows: () => trx('inventory').where({ branch_code: branch }), version: 'version' },
-  ]
+  const sources: { kind: ChangeKind; rows: () => Knex.QueryBuilder; version: string }[] =
+    SYNC_ENTITY_NAMES.map((entity) => ({
+      kind: entity,
+      rows: () => PULL_SOURCES[entity].rows(trx, branch),
+      version: PULL_SOURCES[entity].version,
+    }))
   if (!fromScratch)
     sources.push({
       kind: 'tombstones',
@@ -66,7 +52,7 @@ export async function pullWindow(
   // A first pull starts with `clear`, which counts as an entry (SYNC-PROTOCOL: at most 5,000 a page).
   const room = fromScratch ? MAX_PATCH_ENTRIES - 1 : MAX_PATCH_ENTRIES
   // One statement for every kind (each kind's first versions after the cookie, from its version
-  // index): a pull that finds nothing or little — most of them — costs one round trip here, not six.
+  // index): a pull that finds nothing or little — most of them — costs one round trip here, not one per kind.
   const probes = sources.map(({ rows, version }, index) =>
     trx
       .from(

@@ -1,12 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import { type Mutation, type PatchOp, type PushRequest } from '../shared/syncProtocol'
+import {
+  type Mutation,
+  type PatchOp,
+  type PushRequest,
+  SYNC_ENTITY_NAMES,
+  type SyncEntity,
+} from '../shared/syncProtocol'
 import { applyMutation, Rejection } from '../core/mutators'
 import { HARD_TOKEN_FEE_YEN } from '../shared/fees'
 import type { SecretBox } from '../core/security/secretBox'
 import type { CoreBanking } from './coreBanking'
 import { nextVersion } from './db'
-import { pullWindow, tokensOfBranch } from './pullWindow'
+import { pullWindow } from './pullWindow'
+import { PULL_SOURCES } from './pullEntities'
 import { PushBatchStore } from './pushBatch'
 import { checkAuditAnchor, type AuditAlert } from './auditAlerts'
 import { type CredentialCache, stillValid, type VerifiedClient } from './credentialCache'
@@ -278,25 +285,6 @@ type Entry = { version: number; op: PatchOp }
 /** How finely a pull keeps a PC's "last seen" (HQ shows a PC as offline after an hour). */
 export const LAST_SEEN_RESOLUTION_MS = 60_000
 
-function customerPut(c: Record<string, unknown>): PatchOp {
-  return {
-    op: 'put',
-    entity: 'customer',
-    key: c['cif'] as string,
-    value: {
-      cif: c['cif'],
-      nameKanji: c['name_kanji'],
-      nameKana: c['name_kana'],
-      birthDate: c['birth_date'],
-      phone: c['phone'],
-      homeBranch: c['branch_code'],
-      otpStatus: c['otp_status'],
-      statusChangedAt: c['status_changed_at'],
-      accounts: JSON.parse(String(c['accounts_json'])),
-    },
-  }
-}
-
 /**
  * The branch's rows changed after `cookie`, oldest first, at most 5,000 entries (plus the rest of the
  * last version), read in one transaction so the patch and lastMutationId agree. Rows that left the
@@ -338,136 +326,29 @@ export async function pull(db: Knex, client: Client, cookie: number | null, secr
     const window = await pullWindow(trx, b, since, current, fromScratch)
     const upTo = window.upTo
     const entries: Entry[] = []
-    for (const c of !window.has('customers')
-      ? []
-      : await trx('customers')
-          .where({ branch_code: b })
-          .andWhere('version', '>', since)
-          .andWhere('version', '<=', upTo)) {
-      entries.push({ version: Number(c.version), op: customerPut(c) })
-    }
-    const tokens = !window.has('tokens')
-      ? []
-      : await tokensOfBranch(trx, b)
-          .andWhere('t.version', '>', since)
-          .andWhere('t.version', '<=', upTo)
-          .select('t.*')
-    for (const t of tokens) {
-      entries.push({
-        version: Number(t.version),
-        op: {
-          op: 'put',
-          entity: 'token',
-          key: t.uid,
-          value: {
-            uid: t.uid,
-            cif: t.cif,
-            kind: t.kind,
-            serial: t.serial,
-            state: t.state,
-            issuedAt: t.issued_at,
-            activatedAt: t.activated_at,
-            revokedAt: t.revoked_at,
-          },
-        },
-      })
-    }
-    for (const r of !window.has('requests')
-      ? []
-      : await trx('requests')
-          .where({ branch_code: b })
-          .andWhere('version', '>', since)
-          .andWhere('version', '<=', upTo)) {
-      entries.push({
-        version: Number(r.version),
-        op: {
-          op: 'put',
-          entity: 'request',
-          key: r.id,
-          value: {
-            id: r.id,
-            kind: r.kind,
-            cif: r.cif,
-            state: r.state,
-            maker: r.maker,
-            checker: r.checker,
-            prevStatus: r.prev_status,
-            tokenUid: r.token_uid,
-            createdAt: r.created_at,
-            decidedAt: r.decided_at,
-            decisionReason: r.decision_reason,
-            detail: JSON.parse(r.detail_json),
-          },
-        },
-      })
-    }
-    const staff = !window.has('staff')
-      ? []
-      : await trx('staff')
-          .where({ branch_code: b })
-          .andWhere('version', '>', since)
-          .andWhere('version', '<=', upTo)
-          .andWhere('active', true)
-    for (const s of staff) {
-      // Password hashes and supervisors' authenticator keys travel so staff can log in and approve at
-      // every PC of the branch while central is unreachable (docs/security.md).
-      const totpSecret = s.totp_secret_sealed
-        ? secretBox.open(s.totp_secret_sealed, `totp:${s.staff_id}`).toString('utf8')
-        : null
-      entries.push({
-        version: Number(s.version),
-        op: {
-          op: 'put',
-          entity: 'staff',
-          key: s.staff_id,
-          value: {
-            staffId: s.staff_id,
-            name: s.name,
-            role: s.role,
-            passwordHash: s.password_hash,
-            mustChangePassword: Boolean(s.must_change_password),
-            totpSecret,
-            totpEnrolledAt: s.totp_enrolled_at ?? null,
-          },
-        },
-      })
-    }
-    for (const i of !window.has('inventory')
-      ? []
-      : await trx('inventory')
-          .where({ branch_code: b })
-          .andWhere('version', '>', since)
-          .andWhere('version', '<=', upTo)) {
-      // Seeds travel only for devices in this branch's stock (TLS enforced by the branch's URL check).
-      const seed =
-        i.state === 'in_stock' && i.seed_sealed
-          ? secretBox.open(i.seed_sealed, `seed:${i.serial}`).toString('base64')
-          : null
-      entries.push({
-        version: Number(i.version),
-        op: {
-          op: 'put',
-          entity: 'inventory',
-          key: i.serial,
-          value: {
-            serial: i.serial,
-            state: i.state,
-            algorithm: i.algorithm,
-            digits: i.digits,
-            period: i.period,
-            counter: Number(i.counter),
-            seed,
-            receivedOn: i.received_on,
-          },
-        },
-      })
+    for (const entity of SYNC_ENTITY_NAMES) {
+      if (!window.has(entity)) continue
+      const source = PULL_SOURCES[entity]
+      const rows = await source
+        .rows(trx, b)
+        .andWhere(source.version, '>', since)
+        .andWhere(source.version, '<=', upTo)
+        .select(source.columns)
+      for (const row of rows)
+        entries.push({
+          version: Number(row.version),
+          op: { op: 'put', entity, key: source.key(row), value: source.value(row, { secretBox }) } as PatchOp,
+        })
     }
     if (!fromScratch && window.has('tombstones')) {
       for (const t of await trx('tombstones')
         .where({ branch_code: b })
         .andWhere('version', '>', since)
         .andWhere('version', '<=', upTo)) {
-        entries.push({ version: Number(t.version), op: { op: 'del', entity: t.entity, key: t.key } })
+        entries.push({
+          version: Number(t.version),
+          op: { op: 'del', entity: t.entity as SyncEntity, key: t.key },
+        })
       }
     }
     // Stable: within one version, tombstones (read last) follow the puts they supersede.

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex'
+import type { SyncEntity } from '../shared/syncProtocol'
 
-export type TombstoneEntity = 'staff' | 'inventory' | 'customer' | 'token' | 'request'
+/** Any synced entity can leave a branch's view; the branch's writer for it decides what `del` does. */
+export type TombstoneEntity = SyncEntity
 
 /**
  * A row leaves a branch's view (staff disabled or moved, a device allocated elsewhere): the branch's

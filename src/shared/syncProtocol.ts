@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ACCOUNT_SUBJECTS, OTP_STATUSES, ROLES, TOKEN_KINDS, TOKEN_STATES } from './domain'
 
 /** SYNC-PROTOCOL.md (version 1; the project's copy is docs/sync-protocol.md), shared by branch and central. */
 export const SCHEMA_VERSION = 1
@@ -83,18 +84,111 @@ export const pullRequest = z
   .object({ clientId: z.string().min(1).max(64), cookie: z.number().int().nonnegative().nullable() })
   .strict()
 
-export const PATCH_ENTITIES = ['customer', 'token', 'request', 'staff', 'inventory', 'settings'] as const
-export const patchOp = z.union([
-  z.object({
-    op: z.literal('put'),
-    entity: z.enum(PATCH_ENTITIES),
-    key: z.string(),
-    value: z.record(z.string(), z.unknown()),
+/**
+ * What a pull carries, one schema per entity (docs/sync-protocol.md: Pull). Central builds each value from
+ * its rows (src/central/pullEntities.ts) and the branch writes rows from it (src/main/sync/patch.ts); both
+ * mappings are typed by these schemas, so a field misspelt on either side does not compile. Unknown fields
+ * are dropped when parsed, so a newer central can add one without stopping an older PC.
+ */
+const nullableText = z.string().nullable()
+export const customerValue = z.object({
+  cif: z.string(),
+  nameKanji: z.string(),
+  nameKana: z.string(),
+  birthDate: z.string(),
+  phone: z.string(),
+  homeBranch: z.string(),
+  otpStatus: z.enum(OTP_STATUSES),
+  statusChangedAt: z.string(),
+  accounts: z.array(
+    z.object({ branchCode: z.string(), subject: z.enum(ACCOUNT_SUBJECTS), number: z.string() }),
+  ),
+})
+export const tokenValue = z.object({
+  uid: z.string(),
+  cif: z.string(),
+  kind: z.enum(TOKEN_KINDS),
+  serial: nullableText,
+  state: z.enum(TOKEN_STATES),
+  issuedAt: nullableText,
+  activatedAt: nullableText,
+  revokedAt: nullableText,
+})
+export const requestValue = z.object({
+  id: z.string(),
+  kind: z.enum(['hard_issuance', 'suspension', 'revocation']),
+  cif: z.string(),
+  state: z.string(),
+  maker: z.string(),
+  checker: nullableText,
+  prevStatus: z.enum(OTP_STATUSES).nullable(),
+  tokenUid: nullableText,
+  createdAt: nullableText,
+  decidedAt: nullableText,
+  decisionReason: nullableText,
+  /** What the request recorded (channel, reason, note, paper form, identity; an issuance's serial and receipt). */
+  detail: z.looseObject({
+    channel: nullableText.optional(),
+    reason: nullableText.optional(),
+    note: nullableText.optional(),
+    paperForm: z.looseObject({ formNo: z.string(), receivedOn: z.string() }).nullable().optional(),
+    identity: z.looseObject({ kind: z.string(), last4: z.string() }).nullable().optional(),
   }),
-  z.object({ op: z.literal('del'), entity: z.enum(PATCH_ENTITIES), key: z.string() }),
+})
+export const staffValue = z.object({
+  staffId: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  passwordHash: z.string(),
+  mustChangePassword: z.boolean(),
+  /** Supervisors' authenticator keys travel plain inside TLS and are sealed at once on arrival. */
+  totpSecret: nullableText,
+  totpEnrolledAt: nullableText,
+})
+export const inventoryValue = z.object({
+  serial: z.string(),
+  state: z.enum(TOKEN_STATES),
+  algorithm: z.enum(['hotp', 'totp']),
+  digits: z.number().int(),
+  period: z.number().int().nullable(),
+  counter: z.number().int(),
+  /** Base64; only for a device in this branch's stock. */
+  seed: nullableText,
+  receivedOn: nullableText,
+})
+
+export const SYNC_ENTITIES = {
+  customer: customerValue,
+  token: tokenValue,
+  request: requestValue,
+  staff: staffValue,
+  inventory: inventoryValue,
+} as const
+export type SyncEntity = keyof typeof SYNC_ENTITIES
+export type SyncValue<E extends SyncEntity> = z.output<(typeof SYNC_ENTITIES)[E]>
+/** In the order a pull reads them: a row's parent comes before it within one version. */
+export const SYNC_ENTITY_NAMES = Object.keys(SYNC_ENTITIES) as [SyncEntity, ...SyncEntity[]]
+
+const putOf = <E extends SyncEntity>(entity: E) =>
+  z.object({ op: z.literal('put'), entity: z.literal(entity), key: z.string(), value: SYNC_ENTITIES[entity] })
+export const patchOp = z.union([
+  z.discriminatedUnion('entity', [
+    putOf('customer'),
+    putOf('token'),
+    putOf('request'),
+    putOf('staff'),
+    putOf('inventory'),
+  ]),
+  z.object({ op: z.literal('del'), entity: z.enum(SYNC_ENTITY_NAMES), key: z.string() }),
   z.object({ op: z.literal('clear') }),
 ])
 export type PatchOp = z.infer<typeof patchOp>
+export type PutOp<E extends SyncEntity = SyncEntity> = {
+  op: 'put'
+  entity: E
+  key: string
+  value: SyncValue<E>
+}
 export const pullResponse = z.object({
   cookie: z.number().int(),
   lastMutationId: z.number().int(),
