@@ -16,12 +16,13 @@ export interface Desk {
 
 /**
  * Starts browser mode (the built bridge) on a fresh demo database, like `npm run dev:browser -- --demo`;
- * with `empty`, on an empty one (a new PC that opens on 端末の初期設定).
+ * with `empty`, on an empty one (a new PC that opens on 端末の初期設定); with `dir`, on the database in
+ * that folder, which stop() then leaves in place (the test removes it).
  */
 export async function startDesk(
-  options: { idleLockSeconds?: number; empty?: boolean } = {},
+  options: { idleLockSeconds?: number; empty?: boolean; dir?: string } = {},
 ): Promise<Desk & { stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'token-desk-e2e-'))
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'token-desk-e2e-'))
   const dbFile = join(dir, 'desk.sqlite')
   const args = [resolve('out/main/bridge-cli.js'), '--db', dbFile, '--port', '0']
   if (!options.empty) args.push('--demo')
@@ -51,7 +52,7 @@ export async function startDesk(
       const killer = setTimeout(() => child.kill('SIGKILL'), 5_000)
       await exited
       clearTimeout(killer)
-      rmSync(dir, { recursive: true, force: true })
+      if (!options.dir) rmSync(dir, { recursive: true, force: true })
     },
   }
 }

@@ -359,14 +359,12 @@ export class ElectronStandIn {
         this.record(`openExternal ${url}`)
       },
     }
-    const standIn = this
+    const windowOf = (options: BrowserWindowConstructorOptions) => new FakeWindow(options, this)
     return {
       app: this.app,
-      BrowserWindow: class extends FakeWindow {
-        constructor(options: BrowserWindowConstructorOptions) {
-          super(options, standIn)
-        }
-      },
+      BrowserWindow: function BrowserWindow(options: BrowserWindowConstructorOptions) {
+        return windowOf(options)
+      } as unknown as ElectronModuleStandIn['BrowserWindow'],
       crashReporter,
       dialog,
       ipcMain,

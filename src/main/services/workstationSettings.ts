@@ -54,6 +54,10 @@ export class WorkstationSettingsService {
   ) {}
 
   async get(): Promise<WorkstationSettingsView> {
+    return { ...(await this.stored()), defaultPdfFolder: this.defaultPdfFolder }
+  }
+
+  private async stored(): Promise<WorkstationSettings> {
     const rows = await this.db('settings').whereIn('key', Object.values(KEYS))
     const stored = new Map(rows.map((r) => [r.key as string, r.value as string]))
     const layout = stored.get(KEYS.receiptLayout)
@@ -66,13 +70,12 @@ export class WorkstationSettingsService {
       lowStockThreshold: threshold !== undefined ? Number(threshold) : d.lowStockThreshold,
       pdfFolder: stored.get(KEYS.pdfFolder) ?? d.pdfFolder,
       receiptPageSize: RECEIPT_PAGE_SIZES.find((s) => s === pageSize) ?? d.receiptPageSize,
-      defaultPdfFolder: this.defaultPdfFolder,
     }
   }
 
   /** The folder 「PDFで保存」 writes to now: the chosen one, else the default (null: none at all). */
   async pdfFolder(): Promise<string | null> {
-    const { pdfFolder } = await this.get()
+    const { pdfFolder } = await this.stored()
     return pdfFolder || this.defaultPdfFolder
   }
 
@@ -81,7 +84,7 @@ export class WorkstationSettingsService {
    * transaction. A new PDF folder is checked first; a refused one changes nothing.
    */
   async update(session: Session, input: Partial<WorkstationSettings>): Promise<WorkstationSettingsView> {
-    const { defaultPdfFolder: _, ...before } = await this.get()
+    const before = await this.stored()
     const after: WorkstationSettings = { ...before, ...input }
     if (after.pdfFolder !== '' && after.pdfFolder !== before.pdfFolder)
       after.pdfFolder = checkedPdfFolder(after.pdfFolder)

@@ -671,14 +671,18 @@ const en: typeof ja = {
       mismatch:
         'The key that protects the data is not this database’s key: the key file may have been replaced, or the database copied here without its key.',
     },
-    first:
-      'Starting Token Desk in the usual Windows account may solve this. Ask IT before enrolling this PC again.',
+    firstStep: {
+      unreadable:
+        'Starting Token Desk in the usual Windows account may solve this. Ask IT before enrolling this PC again.',
+      mismatch:
+        'If the original key file still exists, IT may be able to put it back. Ask IT before enrolling this PC again.',
+    },
     lostTitle: 'What is lost when this PC is enrolled again',
     unsent:
       '{n} operation(s) not yet sent to HQ. Write them to a file with the button below and hand it to HQ.',
     unsentNone: 'No operation waits to be sent to HQ.',
     credentials:
-      '{n} of them are password changes or authenticator enrolments, which cannot go in the file: the people concerned do them again.',
+      'Password changes and authenticator enrolments ({n} of them) cannot go in the file: the people concerned do them again.',
     workstation: 'This PC’s enrolment ({branch}, workstation {no}). HQ should revoke the old enrolment.',
     workstationNone: 'This PC is not enrolled at HQ yet.',
     local:
