@@ -41,7 +41,9 @@ const paths = desktopPaths(
 )
 app.setPath('userData', paths.dataFolder)
 app.setPath('crashDumps', paths.crashDumps)
-app.setAppUserModelId(APP_USER_MODEL_ID)
+// Windows only (the method exists only there): the taskbar and notifications group under the
+// installer's shortcuts, which carry the same ID.
+if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
 // Crash dumps stay on this PC (they may hold customers' data); support collects them from the folder.
 crashReporter.start({ uploadToServer: false })
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])

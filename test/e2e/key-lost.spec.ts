@@ -15,18 +15,21 @@ test('a PC whose data key is lost writes its unsent work to a file, then starts 
   page,
 }, testInfo) => {
   const dir = mkdtempSync(join(tmpdir(), 'token-desk-e2e-key-'))
+  const running: { stop(): Promise<void> }[] = []
   try {
     // A desk in use: an issuance waits for central.
     const before = await startDesk({ dir })
+    running.push(before)
     await logIn(page, before, 'T001', 'demo-T001')
     await expect(page.getByTestId('current-staff')).toBeVisible()
     const cif = demoBank.customers.find((c) => c.otpStatus === 'not_applied')!.cif
     await issueWithCash(page, before, cif, demoBank.stock[0]!.serial)
     await logOut(page)
-    await before.stop()
+    await running.pop()!.stop()
 
     writeFileSync(join(dir, 'token-desk.key'), randomBytes(32).toString('base64'))
     const desk = await startDesk({ dir, empty: true })
+    running.push(desk)
     await page.goto(desk.url)
     const screen = page.getByTestId('key-lost')
     await expect(screen.getByRole('heading', { name: 'この端末のデータの鍵を読み出せません' })).toBeVisible()
@@ -73,8 +76,8 @@ test('a PC whose data key is lost writes its unsent work to a file, then starts 
     const [retired] = readdirSync(join(dir, 'retired'))
     expect(readdirSync(join(dir, 'retired', retired!)).sort()).toEqual(['desk.sqlite', 'token-desk.key'])
     expect(existsSync(join(dir, 'desk.sqlite'))).toBe(true)
-    await desk.stop()
   } finally {
+    for (const desk of running) await desk.stop()
     rmSync(dir, { recursive: true, force: true })
   }
 })
