@@ -23,31 +23,49 @@ import { startDesktopLog } from './logging/desktopLog'
 import type { ElectronLogLike } from './logging/fileLog'
 import { electronPrintPort } from './printing/electronPort'
 // The shell's own logic lives in Electron-free modules, tested in plain Node; this file is tested
-// against a recording stand-in for Electron (test/unit/desktop-main.test.ts).
+// against a recording stand-in for Electron (test/integration/desktop-main.test.ts).
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveRendererFile } from './shell/appProtocol'
 import { chromiumFetch } from './shell/chromiumFetch'
-import { APP_USER_MODEL_ID, desktopDataFolder, desktopPaths } from './shell/desktopPaths'
+import { APP_USER_MODEL_ID, desktopDataFolder, desktopPaths, type DesktopPaths } from './shell/desktopPaths'
 import { permissionAllowed, windowOpenDecision } from './shell/externalLinks'
 import { crashPageUrl, RendererCrashPolicy, SHOW_FALLBACK_MS } from './shell/rendererCrash'
 import { SafeStorageKeyStore } from './shell/safeStorageKeyStore'
 import { describeStartFailure, ScreenLoadError } from './shell/startFailure'
 import { isAllowedNavigation, isTrustedSender, mainWindowOptions, rendererUrl } from './shell/windowOptions'
 
-// Before anything else touches it: the data folder (%LOCALAPPDATA%\Token Desk), which also holds the
-// single-instance lock, so every start of this Windows user agrees on it whatever the app is named.
-const paths = desktopPaths(
-  desktopDataFolder(process.platform, process.env, app.getPath('appData')),
-  process.platform,
-)
-app.setPath('userData', paths.dataFolder)
-app.setPath('crashDumps', paths.crashDumps)
-// Windows only (the method exists only there): the taskbar and notifications group under the
-// installer's shortcuts, which carry the same ID.
-if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
-// Crash dumps stay on this PC (they may hold customers' data); support collects them from the folder.
-crashReporter.start({ uploadToServer: false })
-protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
-app.enableSandbox()
+/**
+ * Before the app is ready, before anything else touches it: the data folder (%LOCALAPPDATA%\Token Desk),
+ * which also holds the single-instance lock, so every start of this Windows user agrees on it whatever
+ * the app is named. Electron's setPath refuses a folder that does not exist (a new PC's first start), so
+ * the folders are made first. A failure here is said and ends the process like a failed start: Electron
+ * would otherwise show its English stack trace and keep a process without a window.
+ */
+function prepare(): DesktopPaths | null {
+  try {
+    const paths = desktopPaths(
+      desktopDataFolder(process.platform, process.env, app.getPath('appData')),
+      process.platform,
+    )
+    for (const folder of [paths.dataFolder, paths.crashDumps]) mkdirSync(folder, { recursive: true })
+    app.setPath('userData', paths.dataFolder)
+    app.setPath('crashDumps', paths.crashDumps)
+    // Windows only (the method exists only there): the taskbar and notifications group under the
+    // installer's shortcuts, which carry the same ID.
+    if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
+    // Crash dumps stay on this PC (they may hold customers' data); support collects them from the folder.
+    crashReporter.start({ uploadToServer: false })
+    protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+    app.enableSandbox()
+    return paths
+  } catch (e) {
+    // No log file yet: stderr, and the dialog (callable before ready) says the cause and the exit code.
+    const failure = describeStartFailure(e, null)
+    console.error(`[token-desk] start failed (exit code ${failure.exitCode}): ${describeFailure(e)}`)
+    dialog.showErrorBox(failure.title, failure.message)
+    app.exit(failure.exitCode)
+    return null
+  }
+}
 
 let mainWindow: BrowserWindow | undefined
 /** The services, once opening has begun (IPC calls wait for it). */
@@ -57,8 +75,7 @@ let closing: Promise<void> | undefined
 let closed = false
 
 /** The window first (its page says 起動しています… at once), the services beside it; then both ready. */
-async function start(): Promise<void> {
-  mkdirSync(paths.dataFolder, { recursive: true })
+async function start(paths: DesktopPaths): Promise<void> {
   const { path, logFailure } = startDesktopLog(log as unknown as ElectronLogLike, paths.logDirectory, {
     version: app.getVersion(),
     electron: process.versions.electron,
@@ -191,10 +208,12 @@ async function failStart(error: unknown): Promise<void> {
   }
 }
 
+// Null: the start failed before the app was ready, was said, and the process is exiting.
+const paths = prepare()
 // One instance per Windows user: a second start focuses the open window instead.
-if (!app.requestSingleInstanceLock()) {
+if (paths && !app.requestSingleInstanceLock()) {
   app.quit()
-} else {
+} else if (paths) {
   app.on('second-instance', () => {
     if (!mainWindow || mainWindow.isDestroyed()) return
     if (mainWindow.isMinimized()) mainWindow.restore()
@@ -213,6 +232,6 @@ if (!app.requestSingleInstanceLock()) {
   )
   app
     .whenReady()
-    .then(start)
+    .then(() => start(paths))
     .catch((e: unknown) => failStart(e))
 }

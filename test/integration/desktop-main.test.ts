@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -195,6 +195,20 @@ describe('start', () => {
 })
 
 describe('a start that fails', () => {
+  it('before the app is ready (the data folder cannot be made): the dialog and exit code 5, no lock, no window', async () => {
+    // A file where the per-user data folder's parent should be: the folder cannot be created.
+    rmSync(appData, { recursive: true })
+    writeFileSync(appData, '')
+    const electron = await startMain()
+    expect(electron.exitCode).toBe(5)
+    const [box] = electron.errorBoxes
+    expect(box!.title).toContain('Token Desk を起動できません')
+    expect(box!.content).toMatch(/^データの保存先に書き込めません/)
+    expect(box!.content).toContain('終了コード 5')
+    expect(electron.events).not.toContain('requestSingleInstanceLock')
+    expect(electron.windows).toHaveLength(0)
+  })
+
   it('says why in a dialog (Japanese, then English), logs it and exits with a code: the OS key store', async () => {
     const electron = await startMain({ safeStorage: osKeyStore({ available: false }).store })
     await vi.waitFor(() => expect(electron.exitCode).toBe(4))

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { existsSync, statSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import type {
   App,
   BrowserWindow,
@@ -201,7 +203,11 @@ export class FakeApp extends EventEmitter implements Pick<App, AppMembers> {
     return path
   }
 
+  /** As Electron's d.ts says: a relative path, or a folder that does not exist, is an Error. */
   setPath(name: string, path: string): void {
+    if (!isAbsolute(path)) throw new Error('Path must be absolute')
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      throw new Error(`the folder ${path} does not exist (create it before app.setPath)`)
     this.paths.set(name, path)
     this.standIn.record(`setPath ${name}`)
   }

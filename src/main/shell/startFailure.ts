@@ -30,6 +30,7 @@ type Cause = keyof typeof START_EXIT_CODES
 
 const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'EBUSY'])
 const NO_WRITE = new Set([
+  'ENOTDIR',
   'EACCES',
   'EPERM',
   'EROFS',
