@@ -164,7 +164,14 @@ function createWindow(appUrl: string): BrowserWindow {
   })
   window.on('unresponsive', () => log.warn('the window stopped responding'))
   window.on('responsive', () => log.info('the window responds again'))
-  // Windows is shutting down, restarting or signing out (also an upgrade's installer closing the app).
+  // Windows asks before it shuts down, restarts or signs out (or an installer asks the app to close):
+  // held back until the services are closed (a backup finishing), then the app quits and Windows goes
+  // on. The end itself (session-end) cannot be delayed (Electron's d.ts): it only starts closing.
+  window.on('query-session-end', (event) => {
+    if (closed) return
+    event.preventDefault()
+    void closeAndQuit('Windows asks to end the session')
+  })
   window.on('session-end', () => void closeAndQuit('the Windows session is ending'))
   window.once('ready-to-show', () => window.show())
   // A page that never paints (stuck loading, or gone before its first paint) must not leave the window hidden.

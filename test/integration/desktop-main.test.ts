@@ -13,6 +13,7 @@ import { issueHard, customerIn, login, stockToken } from '../support/counter'
 import {
   ElectronStandIn,
   osKeyStore,
+  preventable,
   type ElectronModuleStandIn,
   type StandInOptions,
 } from '../support/electronStandIn'
@@ -290,6 +291,29 @@ describe('quitting', () => {
     expect(taken!.kind).toBe('manual')
     await checkIntegrity(taken!.file)
     expect(readdirSync(folder).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
+    expect(existsSync(join(dataFolder, 'token-desk.sqlite-wal'))).toBe(false)
+  })
+
+  it('Windows asking to end the session (shutdown, restart, sign-out) is held back until a backup in progress is done', async () => {
+    const os = osKeyStore()
+    await seedDemoDesk(os)
+    const electron = await startMain({ safeStorage: os.store })
+    await ready(electron)
+    expect(await electron.invoke('auth.login', { staffId: 'S001', password: 'demo-S001' })).toMatchObject({
+      ok: true,
+    })
+    const backup = electron.invoke('backup.now', {}).then((answer) => {
+      electron.record('backup answered')
+      return answer
+    })
+    // Once session-end fires Windows ends the process whatever the app does: the asking is the moment.
+    const asked = Object.assign(preventable(), { reasons: ['shutdown'] })
+    electron.window.emit('query-session-end', asked)
+    expect(asked.defaultPrevented).toBe(true)
+    expect(electron.quitted).toBe(false)
+    await vi.waitFor(() => expect(electron.quitted).toBe(true), { timeout: 20_000 })
+    expect(electron.events.indexOf('backup answered')).toBeLessThan(electron.events.indexOf('quitted'))
+    expect(await backup).toMatchObject({ ok: true, value: { last: { kind: 'manual' } } })
     expect(existsSync(join(dataFolder, 'token-desk.sqlite-wal'))).toBe(false)
   })
 
