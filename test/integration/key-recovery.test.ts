@@ -191,6 +191,38 @@ describe('a PC whose key is lost', () => {
   })
 })
 
+describe('starting anew twice at once (a double press, two windows)', () => {
+  it('moves the files and opens a new database once; the other answer is a refusal', async () => {
+    await deskWithUnsentWork()
+    const oldKey = randomBytes(32).toString('base64')
+    writeFileSync(keyFile, oldKey)
+    let openings = 0
+    const host = await AppHost.open(() => {
+      openings++
+      return { dbFile, keyStore: new FileKeyStore(keyFile), clock, startSync: false }
+    })
+    opened.push(host)
+    expect(await host.invoke('pc', 'keyRecovery.export', {})).toMatchObject({ ok: true })
+    const answers = await Promise.all([
+      host.invoke('pc', 'keyRecovery.reenrol', {}),
+      host.invoke('pc', 'keyRecovery.reenrol', {}),
+    ])
+    expect(answers).toEqual([
+      { ok: true, value: { retiredFolder: join(dir, 'retired', '20261125T010000Z') } },
+      { ok: false, error: expect.objectContaining({ code: 'CONFLICT' }) },
+    ])
+    expect(openings).toBe(2)
+    expect(readFileSync(join(dir, 'retired', '20261125T010000Z', 'token-desk.key'), 'utf8')).toBe(oldKey)
+    expect(host.current.state).toBe('ready')
+    // Started anew: the new app has nothing to recover, and nothing more moves.
+    expect(await host.invoke('pc', 'keyRecovery.reenrol', {})).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    })
+    expect(readdirSync(join(dir, 'retired'))).toEqual(['20261125T010000Z'])
+  })
+})
+
 describe('closing the host', () => {
   it('refuses calls from then on and waits for the ones running', async () => {
     const host = await AppHost.open(() => ({

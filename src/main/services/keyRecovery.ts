@@ -29,6 +29,7 @@ function moveFile(from: string, to: string): void {
 export class KeyRecovery {
   private exportFile: string | null = null
   private closed = false
+  private startingAnew = false
 
   constructor(
     private readonly db: Knex,
@@ -79,6 +80,19 @@ export class KeyRecovery {
    * Refused while unsent work has not been written to a file on this screen: it exists nowhere else.
    */
   async reenrol(): Promise<{ retiredFolder: string }> {
+    // Once, one at a time: a second press must not move files under the first (or under the database
+    // it opened) nor open a second app on the new database.
+    if (this.startingAnew || this.closed)
+      throw new DomainError('CONFLICT', 'this PC is already being enrolled again')
+    this.startingAnew = true
+    try {
+      return await this.startAnew()
+    } finally {
+      this.startingAnew = false
+    }
+  }
+
+  private async startAnew(): Promise<{ retiredFolder: string }> {
     const { unsent } = await this.status()
     if (unsent > 0 && this.exportFile === null)
       throw new DomainError('CONFLICT', 'write the unsent work to a file before enrolling this PC again')
